@@ -1,0 +1,91 @@
+// The IAM domain's records, as stored and as served (camelCase JSON).
+
+import type { Capability } from './capabilities.js';
+
+/** An organization (root group) or a folder (nested group). */
+export interface Group {
+  id: string;
+  parentId: string | null;
+  name: string;
+  description: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * The rule an AWS workload must satisfy to assume an identity. Exactly one of each
+ * exact/pattern pair is set; patterns are RE2 syntax and always match the whole value.
+ */
+export interface AwsIdentityRule {
+  awsAccount: string;
+  arn?: string;
+  arnPattern?: string;
+  userId?: string;
+  userIdPattern?: string;
+}
+
+/** A human, federated from an upstream OpenID Connect provider. */
+export interface UserIdentityInfo {
+  issuer: string;
+  subject: string;
+  email?: string;
+}
+
+/** How an identity relates to the outside world: a discriminated union. */
+export type Relationship =
+  | { kind: 'aws'; aws: AwsIdentityRule }
+  | { kind: 'user'; user: UserIdentityInfo };
+
+export interface Identity {
+  id: string;
+  /** The group an assumable identity lives in; null for human users (root UIDPs). */
+  parentId: string | null;
+  name: string;
+  description: string;
+  relationship: Relationship;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Role {
+  id: string;
+  /** The group a custom role is defined in; null for built-in roles. */
+  parentId: string | null;
+  name: string;
+  description: string;
+  capabilities: Capability[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface RoleBinding {
+  /** A child UIDP of `group`. */
+  id: string;
+  group: string;
+  identity: string;
+  role: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** An owner named by email before that person has ever logged in. */
+export interface PendingBinding {
+  id: string;
+  group: string;
+  email: string;
+  role: string;
+  createdAt: string;
+}
+
+export interface AuditEvent {
+  id: string;
+  at: string;
+  /** The acting identity's UIDP, or "operator" for CLI operator commands. */
+  actor: string;
+  action: string;
+  target: string;
+  /** The organization the change belongs to, for owner listing. */
+  group: string | null;
+  remoteAddr: string | null;
+  details: Record<string, unknown>;
+}

@@ -1,0 +1,150 @@
+// The one storage contract. src/store/sqlite and src/store/postgres implement it; the
+// shared suite in test/store-contract.test.ts runs against both real backends.
+//
+// Writes that must be all-or-nothing go through `transaction`. Every list is ordered by id
+// and pages with keyset pagination (`after` = last id of the previous page).
+
+import type {
+  AuditEvent, Group, Identity, PendingBinding, Role, RoleBinding,
+} from '../iam/types.js';
+import type { Capability } from '../iam/capabilities.js';
+
+export interface Page {
+  /** At most this many rows (the store caps it at 1000). */
+  limit?: number;
+  /** Only rows whose id sorts after this one. */
+  after?: string;
+}
+
+/** Position filters, mirroring chainguard's UIDPFilter. At most one of them per query. */
+export interface TreeFilter {
+  /** Direct children of this UIDP. */
+  childrenOf?: string;
+  /** Strict descendants of this UIDP (children, grandchildren, ...). */
+  descendantsOf?: string;
+}
+
+export interface GroupQuery extends TreeFilter, Page {
+  id?: string;
+  ids?: string[];
+  name?: string;
+  /** Only root groups (organizations). */
+  rootsOnly?: boolean;
+}
+
+export interface IdentityQuery extends TreeFilter, Page {
+  id?: string;
+  name?: string;
+  kind?: 'aws' | 'user';
+}
+
+export interface RoleQuery extends TreeFilter, Page {
+  id?: string;
+  name?: string;
+  /** Only built-in roles (no parent). */
+  builtinOnly?: boolean;
+  /** Roles defined in any of these groups, plus the built-in roles. Used for visibility. */
+  visibleFrom?: string[];
+}
+
+export interface BindingQuery extends TreeFilter, Page {
+  id?: string;
+  identity?: string;
+  role?: string;
+  /** Bindings directly on this group. */
+  group?: string;
+}
+
+export interface AuditQuery extends Page {
+  /** Events of this group and its descendants. */
+  within?: string;
+}
+
+/** A binding of one identity, with its role's capabilities resolved. */
+export interface EffectiveBinding {
+  group: string;
+  role: string;
+  capabilities: Capability[];
+}
+
+/** What deleting a group removed, by kind. */
+export interface DeletedTree {
+  groups: number;
+  identities: number;
+  roles: number;
+  bindings: number;
+}
+
+/** An ES256 signing key of the issuer. */
+export interface SigningKey {
+  kid: string;
+  alg: 'ES256';
+  /** JWK including the private part. */
+  privateJwk: Record<string, unknown>;
+  /** Public JWK as published. */
+  publicJwk: Record<string, unknown>;
+  createdAt: string;
+  /** First moment this key may sign; published in the JWKS before then. */
+  activatesAt: string;
+  /** Moment the key stops signing (a successor has activated). */
+  retiresAt: string;
+  /** Moment the key leaves the JWKS: retiresAt plus the longest token lifetime. */
+  expiresAt: string;
+}
+
+export interface StoreTx {
+  insertGroup(g: Group): Promise<void>;
+  getGroup(id: string): Promise<Group | undefined>;
+  updateGroup(g: Group): Promise<boolean>;
+  listGroups(q: GroupQuery): Promise<Group[]>;
+  /** Deletes the group, everything beneath it, and every binding that refers to any of it. */
+  deleteGroupTree(id: string): Promise<DeletedTree>;
+
+  insertIdentity(i: Identity): Promise<void>;
+  getIdentity(id: string): Promise<Identity | undefined>;
+  updateIdentity(i: Identity): Promise<boolean>;
+  listIdentities(q: IdentityQuery): Promise<Identity[]>;
+  /** Deletes the identity and its bindings. */
+  deleteIdentity(id: string): Promise<boolean>;
+  findUserIdentity(issuer: string, subject: string): Promise<Identity | undefined>;
+
+  insertRole(r: Role): Promise<void>;
+  getRole(id: string): Promise<Role | undefined>;
+  updateRole(r: Role): Promise<boolean>;
+  listRoles(q: RoleQuery): Promise<Role[]>;
+  /** Deletes the role and every binding to it. */
+  deleteRole(id: string): Promise<boolean>;
+
+  insertBinding(b: RoleBinding): Promise<void>;
+  getBinding(id: string): Promise<RoleBinding | undefined>;
+  updateBinding(b: RoleBinding): Promise<boolean>;
+  listBindings(q: BindingQuery): Promise<RoleBinding[]>;
+  deleteBinding(id: string): Promise<boolean>;
+  /** All bindings of one identity with their capabilities; cost independent of tree size. */
+  effectiveBindings(identity: string): Promise<EffectiveBinding[]>;
+
+  insertPendingBinding(p: PendingBinding): Promise<void>;
+  listPendingBindings(q: { email?: string; group?: string }): Promise<PendingBinding[]>;
+  deletePendingBinding(id: string): Promise<boolean>;
+
+  listSigningKeys(): Promise<SigningKey[]>;
+  insertSigningKey(k: SigningKey): Promise<void>;
+  deleteSigningKey(kid: string): Promise<boolean>;
+
+  insertAudit(e: AuditEvent): Promise<void>;
+  listAudit(q: AuditQuery): Promise<AuditEvent[]>;
+}
+
+export interface Store extends StoreTx {
+  readonly backend: 'sqlite' | 'postgres';
+  /** Applies pending versioned migrations; safe to call on every start and from every replica. */
+  migrate(): Promise<void>;
+  /** Runs `fn` in one transaction: all of it commits, or none of it. */
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Storage refusals. CONFLICT: a unique constraint; UNAVAILABLE: the database is down. */
+export type StoreErrorCode = 'STORE_CONFLICT' | 'STORE_UNAVAILABLE';
