@@ -1,0 +1,73 @@
+// Resolves the server configuration: flag, else LATCHKEY_* variable, else default.
+// Every value is validated here, at start-up, with a message naming the setting.
+
+import { join } from 'node:path';
+import { SERVER_SETTINGS, defaultDataDir, type ServerConfig } from './server-settings.js';
+import type { Setting } from './setting.js';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/** True for hosts that only the local machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK.has(host) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/**
+ * @param flags raw flag values by setting key (strings, or true for switches)
+ * @param env the environment to read LATCHKEY_* from
+ */
+export function loadServerConfig(flags: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv): ServerConfig {
+  const raw: Record<string, unknown> = {};
+  for (const [key, s] of Object.entries(SERVER_SETTINGS) as Array<[string, Setting<unknown>]>) {
+    const fromFlag = flags[key];
+    const source = fromFlag !== undefined ? `--${s.flag}` : s.env;
+    const value = fromFlag !== undefined ? fromFlag : env[s.env];
+    if (value === undefined || value === '') continue;
+    try {
+      raw[key] = typeof value === 'boolean' ? value : s.parse(value);
+    } catch (err) {
+      throw new ConfigError(`invalid ${source}: ${(err as Error).message}`);
+    }
+  }
+  const dev = (raw.dev as boolean | undefined) ?? false;
+  const host = (raw.host as string | undefined) ?? '127.0.0.1';
+  const port = (raw.port as number | undefined) ?? 8080;
+  if (dev && !isLoopbackHost(host)) {
+    throw new ConfigError(`--dev listens on loopback only, but --host is ${host}: drop --host or drop --dev`);
+  }
+  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  const issuerUrl = (raw.issuerUrl as string | undefined) ?? `http://${urlHost}:${port}`;
+  const dataDir = (raw.dataDir as string | undefined) ?? defaultDataDir(env, dev);
+  const cfg: ServerConfig = {
+    host,
+    port,
+    issuerUrl,
+    apiAudience: (raw.apiAudience as string | undefined) ?? issuerUrl,
+    dataDir,
+    database: (raw.database as string | undefined) ?? join(dataDir, 'latchkey.db'),
+    logLevel: (raw.logLevel as ServerConfig['logLevel'] | undefined) ?? 'info',
+    tokenTtl: (raw.tokenTtl as number | undefined) ?? 3600,
+    keyRotation: (raw.keyRotation as number | undefined) ?? 7 * 86400,
+    keyPublishAhead: (raw.keyPublishAhead as number | undefined) ?? 3600,
+    awsPartitions: (raw.awsPartitions as ServerConfig['awsPartitions'] | undefined) ?? ['aws'],
+    stsEndpoints: (raw.stsEndpoints as Record<string, string> | undefined) ?? {},
+    stsTimeout: (raw.stsTimeout as number | undefined) ?? 5000,
+    stsConnectTimeout: (raw.stsConnectTimeout as number | undefined) ?? 2000,
+    authzCacheTtl: (raw.authzCacheTtl as number | undefined) ?? 5000,
+    bodyLimit: (raw.bodyLimit as number | undefined) ?? 65536,
+    trustProxy: (raw.trustProxy as boolean | undefined) ?? false,
+    shutdownTimeout: (raw.shutdownTimeout as number | undefined) ?? 10,
+    dev,
+  };
+  if (cfg.keyPublishAhead >= cfg.keyRotation) {
+    throw new ConfigError('--key-publish-ahead must be shorter than --key-rotation');
+  }
+  if (new URL(cfg.issuerUrl).protocol === 'http:' && !isLoopbackHost(new URL(cfg.issuerUrl).hostname.replace(/^\[|\]$/g, ''))) {
+    throw new ConfigError(`--issuer-url ${cfg.issuerUrl} must use https unless it is a loopback address`);
+  }
+  return cfg;
+}

@@ -1,0 +1,152 @@
+// Every setting of `latchkey serve`, declared once (see setting.ts).
+
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import {
+  parseBool, parseDurationIn, parseIntIn, parseUrl, setting, type Setting,
+} from './setting.js';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov'] as const;
+export type AwsPartition = (typeof PARTITIONS)[number];
+
+/** The user's data directory for Latchkey (XDG). */
+export function defaultDataDir(env: NodeJS.ProcessEnv, dev = false): string {
+  const base = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
+  return join(base, dev ? 'latchkey-dev' : 'latchkey');
+}
+
+function parseHost(raw: string): string {
+  const h = raw.trim();
+  if (!/^[A-Za-z0-9.:-]{1,255}$/.test(h)) throw new TypeError(`"${raw}" is not a host name or IP address`);
+  return h;
+}
+
+function parseList<T extends string>(allowed: readonly T[]) {
+  return (raw: string): T[] => {
+    const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    if (items.length === 0) throw new TypeError(`give at least one of: ${allowed.join(', ')}`);
+    for (const i of items) {
+      if (!(allowed as readonly string[]).includes(i)) throw new TypeError(`"${i}" is not one of: ${allowed.join(', ')}`);
+    }
+    return [...new Set(items)] as T[];
+  };
+}
+
+function parseEndpointMap(raw: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new TypeError(`"${pair}" must be HOST=URL, e.g. sts.amazonaws.com=https://vpce-123.sts.us-east-1.vpce.amazonaws.com`);
+    out[pair.slice(0, eq).trim().toLowerCase()] = parseUrl(pair.slice(eq + 1).trim());
+  }
+  return out;
+}
+
+export const SERVER_SETTINGS = {
+  host: setting({
+    key: 'host', flag: 'host', env: 'LATCHKEY_HOST', arg: 'HOST',
+    doc: 'Address to listen on. Use 0.0.0.0 to listen on every interface (not with --dev).',
+    defaultDoc: '127.0.0.1', parse: parseHost,
+  }),
+  port: setting({
+    key: 'port', flag: 'port', env: 'LATCHKEY_PORT', arg: 'PORT',
+    doc: 'TCP port to listen on (0 picks a free port and logs it).',
+    defaultDoc: '8080', parse: parseIntIn(0, 65535),
+  }),
+  issuerUrl: setting({
+    key: 'issuerUrl', flag: 'issuer-url', env: 'LATCHKEY_ISSUER_URL', arg: 'URL',
+    doc: 'Public URL of this issuer: the `iss` of every token and the audience AWS tokens must be bound to.',
+    defaultDoc: 'http://HOST:PORT', parse: parseUrl,
+  }),
+  apiAudience: setting({
+    key: 'apiAudience', flag: 'api-audience', env: 'LATCHKEY_API_AUDIENCE', arg: 'AUD',
+    doc: 'Audience the IAM API accepts, and the default `aud` of exchanged tokens.',
+    defaultDoc: 'the issuer URL', parse: (raw) => {
+      if (!raw.trim() || raw.length > 512) throw new TypeError('the API audience must be 1 to 512 characters');
+      return raw.trim();
+    },
+  }),
+  dataDir: setting({
+    key: 'dataDir', flag: 'data-dir', env: 'LATCHKEY_DATA_DIR', arg: 'DIR',
+    doc: 'Directory for the embedded SQLite database.',
+    defaultDoc: '$XDG_DATA_HOME/latchkey (~/.local/share/latchkey; latchkey-dev with --dev)', parse: (raw) => raw,
+  }),
+  database: setting({
+    key: 'database', flag: 'database', env: 'LATCHKEY_DATABASE', arg: 'URL|PATH',
+    doc: 'Database: a SQLite file path, or a postgres:// URL for PostgreSQL.',
+    defaultDoc: 'DATA_DIR/latchkey.db', parse: (raw) => {
+      if (!raw.trim()) throw new TypeError('the database must be a file path or a postgres:// URL');
+      return raw.trim();
+    },
+  }),
+  logLevel: setting({
+    key: 'logLevel', flag: 'log-level', env: 'LATCHKEY_LOG_LEVEL', arg: 'LEVEL',
+    doc: `Log level: ${LOG_LEVELS.join(', ')}. Logs are JSON lines on stdout.`,
+    defaultDoc: 'info', parse: (raw): LogLevel => parseList(LOG_LEVELS)(raw)[0] as LogLevel,
+  }),
+  tokenTtl: setting({
+    key: 'tokenTtl', flag: 'token-ttl', env: 'LATCHKEY_TOKEN_TTL', arg: 'DURATION',
+    doc: 'Lifetime of issued tokens (at most 1h).',
+    defaultDoc: '1h', parse: parseDurationIn(60, 3600),
+  }),
+  keyRotation: setting({
+    key: 'keyRotation', flag: 'key-rotation', env: 'LATCHKEY_KEY_ROTATION', arg: 'DURATION',
+    doc: 'How long a signing key signs before its successor takes over.',
+    defaultDoc: '7d', parse: parseDurationIn(600, 365 * 86400),
+  }),
+  keyPublishAhead: setting({
+    key: 'keyPublishAhead', flag: 'key-publish-ahead', env: 'LATCHKEY_KEY_PUBLISH_AHEAD', arg: 'DURATION',
+    doc: 'How long a new signing key is published in the JWKS before it signs (longer than relying parties cache the JWKS).',
+    defaultDoc: '1h', parse: parseDurationIn(0, 30 * 86400),
+  }),
+  awsPartitions: setting({
+    key: 'awsPartitions', flag: 'aws-partitions', env: 'LATCHKEY_AWS_PARTITIONS', arg: 'LIST',
+    doc: `AWS partitions whose STS endpoints are accepted, comma-separated: ${PARTITIONS.join(', ')}.`,
+    defaultDoc: 'aws', parse: parseList(PARTITIONS),
+  }),
+  stsEndpoints: setting({
+    key: 'stsEndpoints', flag: 'aws-sts-endpoints', env: 'LATCHKEY_AWS_STS_ENDPOINTS', arg: 'HOST=URL,...',
+    doc: 'Send requests for an allow-listed STS host to another URL (a VPC endpoint, or the emulator). The token must still name the real host.',
+    defaultDoc: 'none', parse: parseEndpointMap,
+  }),
+  stsTimeout: setting({
+    key: 'stsTimeout', flag: 'aws-sts-timeout', env: 'LATCHKEY_AWS_STS_TIMEOUT', arg: 'MS',
+    doc: 'Total timeout of one STS call, in milliseconds.',
+    defaultDoc: '5000', parse: parseIntIn(100, 60000),
+  }),
+  stsConnectTimeout: setting({
+    key: 'stsConnectTimeout', flag: 'aws-sts-connect-timeout', env: 'LATCHKEY_AWS_STS_CONNECT_TIMEOUT', arg: 'MS',
+    doc: 'Connect timeout to STS, in milliseconds.',
+    defaultDoc: '2000', parse: parseIntIn(50, 60000),
+  }),
+  authzCacheTtl: setting({
+    key: 'authzCacheTtl', flag: 'authz-cache-ttl', env: 'LATCHKEY_AUTHZ_CACHE_TTL', arg: 'MS',
+    doc: "How long an identity's role bindings are cached per replica (changes made on the same replica apply at once).",
+    defaultDoc: '5000', parse: parseIntIn(0, 600000),
+  }),
+  bodyLimit: setting({
+    key: 'bodyLimit', flag: 'body-limit', env: 'LATCHKEY_BODY_LIMIT', arg: 'BYTES',
+    doc: 'Largest request body accepted.',
+    defaultDoc: '65536', parse: parseIntIn(1024, 10 * 1024 * 1024),
+  }),
+  trustProxy: setting({
+    key: 'trustProxy', flag: 'trust-proxy', env: 'LATCHKEY_TRUST_PROXY',
+    doc: 'Trust X-Forwarded-For from a reverse proxy for the client address in logs and audit.',
+    defaultDoc: 'false', parse: parseBool,
+  }),
+  shutdownTimeout: setting({
+    key: 'shutdownTimeout', flag: 'shutdown-timeout', env: 'LATCHKEY_SHUTDOWN_TIMEOUT', arg: 'DURATION',
+    doc: 'On SIGTERM, how long in-flight requests may take before the server closes anyway.',
+    defaultDoc: '10s', parse: parseDurationIn(0, 600),
+  }),
+  dev: setting({
+    key: 'dev', flag: 'dev', env: 'LATCHKEY_DEV',
+    doc: 'Development mode (loopback only): dev database, the AWS emulator wired in as STS, dev login.',
+    defaultDoc: 'false', parse: parseBool,
+  }),
+} satisfies Record<string, Setting<unknown>>;
+
+type Parsed<S> = S extends Setting<infer T> ? T : never;
+export type ServerConfig = { [K in keyof typeof SERVER_SETTINGS]: Parsed<(typeof SERVER_SETTINGS)[K]> };

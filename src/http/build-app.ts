@@ -1,0 +1,64 @@
+// Builds the HTTP application from already-constructed services. No configuration or
+// environment is read here: the composition root (src/server/main.ts) passes everything in.
+
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import type { IamService } from '../iam/index.js';
+import type { SigningKeys, TokenIssuer } from '../oidc/index.js';
+import type { ExchangeService } from '../sts/index.js';
+import { installErrorHandler } from './error-handler.js';
+import { installRouteAuth } from './enforce-route-auth.js';
+import { auditRoutes } from './routes/audit.js';
+import { groupRoutes } from './routes/groups.js';
+import { identityRoutes } from './routes/identities.js';
+import { roleBindingRoutes } from './routes/rolebindings.js';
+import { roleRoutes } from './routes/roles.js';
+import { stsRoutes } from './routes/sts-exchange.js';
+import { wellKnownRoutes } from './routes/well-known.js';
+
+export interface AppDeps {
+  iam: IamService;
+  issuer: TokenIssuer;
+  keys: SigningKeys;
+  exchange: ExchangeService;
+  apiAudience: string;
+  discovery: () => Record<string, unknown>;
+  ready: () => Promise<void>;
+  bodyLimit: number;
+  trustProxy: boolean;
+  logger: FastifyServerOptions['logger'];
+  /** Extra routes other contexts add (human login, dev login). */
+  plugins?: Array<(app: FastifyInstance) => void | Promise<void>>;
+}
+
+export async function buildApp(d: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: d.logger,
+    bodyLimit: d.bodyLimit,
+    trustProxy: d.trustProxy,
+    maxParamLength: 2000,
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: true, useDefaults: false, allErrors: false } },
+    disableRequestLogging: false,
+  });
+  // Forms for /sts/exchange (botocore-style clients post forms); kept as a string and parsed strictly there.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_req, body, done) => done(null, body));
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Latchkey API', version: '1', description: 'IAM, token exchange and discovery. See docs/api.md.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  installErrorHandler(app);
+  installRouteAuth(app, d.issuer, d.iam, d.apiAudience);
+  wellKnownRoutes(app, { discovery: d.discovery, keys: d.keys, ready: d.ready });
+  groupRoutes(app, d.iam);
+  identityRoutes(app, d.iam);
+  roleRoutes(app, d.iam);
+  roleBindingRoutes(app, d.iam);
+  auditRoutes(app, d.iam);
+  stsRoutes(app, d.exchange);
+  for (const p of d.plugins ?? []) await p(app);
+  return app;
+}

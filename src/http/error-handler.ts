@@ -1,0 +1,47 @@
+// The one handler that renders every error as {"code","message"}. Domain errors carry their
+// code; framework errors get one; anything else is a 500 with a generic body and the detail
+// in the log only.
+
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { LatchkeyError } from '../errors/index.js';
+import { statusOf, type ErrorCode } from './error-table.js';
+
+function send(reply: FastifyReply, code: ErrorCode, message: string, retryAfter?: number): FastifyReply {
+  const status = statusOf(code);
+  if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
+  return reply.code(status).type('application/json; charset=utf-8').send({ code, message });
+}
+
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | LatchkeyError, req: FastifyRequest, reply: FastifyReply) => {
+    if (err instanceof LatchkeyError) {
+      const status = statusOf(err.code);
+      const level = status >= 500 ? 'error' : 'info';
+      req.log[level]({ code: err.code, detail: err.detail }, 'request refused');
+      const retryAfter = status === 503 ? (typeof err.detail?.retryAfter === 'number' ? err.detail.retryAfter : 1) : undefined;
+      return send(reply, err.code as ErrorCode, status >= 500 && err.code === 'INTERNAL' ? 'internal error' : err.message, retryAfter);
+    }
+    const fe = err as FastifyError;
+    if (fe.validation) {
+      const where = fe.validationContext ?? 'request';
+      return send(reply, 'BAD_REQUEST', `${where}${fe.message.startsWith(where) ? fe.message.slice(where.length) : ` ${fe.message}`}`);
+    }
+    switch (fe.code) {
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return send(reply, 'BODY_TOO_LARGE', 'the request body is too large');
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return send(reply, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+        return send(reply, 'BAD_REQUEST', 'the request body is not valid JSON');
+      default:
+        if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+          return send(reply, 'BAD_REQUEST', 'the request is malformed');
+        }
+        req.log.error({ err }, 'unhandled error');
+        return send(reply, 'INTERNAL', 'internal error');
+    }
+  });
+  app.setNotFoundHandler((req, reply) => send(reply, 'ROUTE_NOT_FOUND', `no route for ${req.method} ${req.url.split('?')[0]}`));
+}

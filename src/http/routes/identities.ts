@@ -1,0 +1,72 @@
+// /iam/v1/identities: assumable identities (and, read-only, human users).
+
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { IamService, IdentityInput } from '../../iam/index.js';
+import { invalid, notFound } from '../../iam/validate.js';
+import { actorOf, callerOf, listQuery, parentScope, parseListQuery, pathUidp, type ListQueryRaw } from '../params.js';
+import { identityToWire } from '../wire.js';
+
+const Rule = Type.Object({}, { additionalProperties: true, description: 'awsIdentity: {aws_account, arn|arnPattern, userId|userIdPattern}' });
+const IdentityBody = Type.Object(
+  {
+    id: Type.Optional(Type.String()),
+    name: Type.Optional(Type.String({ maxLength: 100 })),
+    description: Type.Optional(Type.String({ maxLength: 1000 })),
+    awsIdentity: Type.Optional(Rule),
+    aws_identity: Type.Optional(Rule),
+  },
+  { additionalProperties: false },
+);
+
+function withWarnings(r: { identity: Parameters<typeof identityToWire>[0]; warnings: string[] }) {
+  return r.warnings.length ? { ...identityToWire(r.identity), warnings: r.warnings } : identityToWire(r.identity);
+}
+
+export function identityRoutes(app: FastifyInstance, iam: IamService): void {
+  app.get('/iam/v1/identities', {
+    config: { auth: { capability: 'identity.list', unscoped: true } },
+    schema: { tags: ['identities'], summary: 'List the assumable identities you can see', querystring: listQuery() },
+  }, async (req) => {
+    const page = await iam.identities.list(callerOf(req), parseListQuery(req.query as ListQueryRaw));
+    return { ...page, items: page.items.map(identityToWire) };
+  });
+
+  app.get('/iam/v1/identities/*', {
+    config: { auth: { capability: 'identity.list', scope: parentScope('identity id') } },
+    schema: { tags: ['identities'], summary: 'Get one identity' },
+  }, async (req) => {
+    const id = pathUidp('identity id')(req);
+    const i = await iam.identities.get(id);
+    if (i.parentId === null) throw notFound('identity', id);
+    return identityToWire(i);
+  });
+
+  app.post('/iam/v1/identities/*', {
+    config: { auth: { capability: 'identity.create', scope: pathUidp('parent') } },
+    schema: { tags: ['identities'], summary: 'Create an assumable identity in a group', body: IdentityBody },
+  }, async (req, reply) => {
+    const body = req.body as IdentityInput & { id?: string };
+    if (body.id !== undefined) throw invalid('do not send an id when creating: the server assigns it');
+    reply.code(201);
+    return withWarnings(await iam.identities.create(actorOf(req), pathUidp('parent')(req), body));
+  });
+
+  app.put('/iam/v1/identities/*', {
+    config: { auth: { capability: 'identity.update', scope: parentScope('identity id') } },
+    schema: { tags: ['identities'], summary: 'Update an assumable identity', body: IdentityBody },
+  }, async (req) => {
+    const id = pathUidp('identity id')(req);
+    const body = req.body as IdentityInput & { id?: string };
+    if (body.id !== undefined && body.id !== id) throw invalid('the id in the body differs from the id in the path');
+    return withWarnings(await iam.identities.update(actorOf(req), id, body));
+  });
+
+  app.delete('/iam/v1/identities/*', {
+    config: { auth: { capability: 'identity.delete', scope: parentScope('identity id') } },
+    schema: { tags: ['identities'], summary: 'Delete an assumable identity and its role bindings' },
+  }, async (req) => {
+    await iam.identities.delete(actorOf(req), pathUidp('identity id')(req));
+    return {};
+  });
+}

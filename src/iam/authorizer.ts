@@ -1,0 +1,87 @@
+// The one place that decides whether a principal holds a capability on a group.
+// A binding grants its role's capabilities on its group and every descendant, and nothing
+// above or beside it. Cost per decision: one indexed lookup of the identity's bindings
+// (cached), then a scan of that identity's few bindings — independent of the tree's size.
+
+import { LatchkeyError } from '../errors/index.js';
+import type { EffectiveBinding, Store } from '../store/contract.js';
+import type { Capability } from './capabilities.js';
+import type { IamErrorCode } from './errors.js';
+import { isSelfOrAncestor } from './uidp.js';
+
+/** Who is asking: the token's subject and, when the token was narrowed, its capabilities. */
+export interface Caller {
+  sub: string;
+  cap?: Capability[];
+}
+
+export class Authorizer {
+  #cache = new Map<string, { at: number; bindings: EffectiveBinding[] }>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: () => Date,
+    private readonly ttlMs: number,
+  ) {}
+
+  async bindingsOf(sub: string): Promise<EffectiveBinding[]> {
+    const now = this.clock().getTime();
+    const hit = this.#cache.get(sub);
+    if (hit && now - hit.at < this.ttlMs) return hit.bindings;
+    const bindings = await this.store.effectiveBindings(sub);
+    if (this.ttlMs > 0) {
+      if (this.#cache.size > 50_000) this.#cache.clear();
+      this.#cache.set(sub, { at: now, bindings });
+    }
+    return bindings;
+  }
+
+  /** True when `caller` holds `cap` on `scope` (a group UIDP or something beneath one). */
+  async can(caller: Caller, cap: Capability, scope: string): Promise<boolean> {
+    if (caller.cap && !caller.cap.includes(cap)) return false;
+    for (const b of await this.bindingsOf(caller.sub)) {
+      if (isSelfOrAncestor(b.group, scope) && b.capabilities.includes(cap)) return true;
+    }
+    return false;
+  }
+
+  /** Throws PERMISSION_DENIED unless `caller` holds `cap` on `scope`. */
+  async require(caller: Caller, cap: Capability, scope: string): Promise<void> {
+    if (!(await this.can(caller, cap, scope))) {
+      throw new LatchkeyError<IamErrorCode>(
+        'PERMISSION_DENIED',
+        `identity ${caller.sub} has no role binding that grants ${cap} on ${scope}`,
+        { sub: caller.sub, cap, scope },
+      );
+    }
+  }
+
+  /**
+   * The groups where `caller` holds `cap`, reduced so that none lies beneath another, sorted.
+   * Everything the caller may list is in one of these subtrees.
+   */
+  async scopesWith(caller: Caller, cap: Capability): Promise<string[]> {
+    if (caller.cap && !caller.cap.includes(cap)) return [];
+    const groups = (await this.bindingsOf(caller.sub)).filter((b) => b.capabilities.includes(cap)).map((b) => b.group);
+    const sorted = [...new Set(groups)].sort();
+    const out: string[] = [];
+    for (const g of sorted) {
+      const last = out[out.length - 1];
+      if (last === undefined || !isSelfOrAncestor(last, g)) out.push(g);
+    }
+    return out;
+  }
+
+  /** Every capability any binding of `caller` gives, anywhere. */
+  async allCapabilities(sub: string): Promise<Set<Capability>> {
+    const out = new Set<Capability>();
+    for (const b of await this.bindingsOf(sub)) for (const c of b.capabilities) out.add(c);
+    return out;
+  }
+
+  /** Forget cached bindings: of one identity, or of everyone (role or tree changes). */
+  invalidate(sub?: string): void {
+    if (sub === undefined) this.#cache.clear();
+    else this.#cache.delete(sub);
+  }
+}

@@ -1,0 +1,14 @@
+// What the IAM services receive from the composition root.
+import type { Store } from '../store/contract.js';
+import type { Authorizer } from './authorizer.js';
+
+export interface IamDeps {
+  store: Store;
+  clock: () => Date;
+  authorizer: Authorizer;
+}
+
+/** Page size: 1–1000, default 1000. */
+export function pageLimit(n: number | undefined): number {
+  return n === undefined ? 1000 : Math.max(1, Math.min(1000, Math.floor(n)));
+}

@@ -1,0 +1,122 @@
+// Identities: assumable identities (aws rule) in a group, and human users (root UIDPs).
+
+import { compileAwsRule } from '../aws/index.js';
+import type { TreeFilter } from '../store/contract.js';
+import type { Actor } from './actor.js';
+import type { Caller } from './authorizer.js';
+import { pageLimit, type IamDeps } from './deps.js';
+import { recordAudit } from './record-audit.js';
+import type { Identity, Relationship, UserIdentityInfo } from './types.js';
+import { newChildUidp, newRootUidp } from './uidp.js';
+import { checkDescription, checkName, invalid, notFound } from './validate.js';
+import { pageOver, visibleParts, type PageResult } from './visible-page.js';
+
+/** The wire body of create/update; the seed's id.json is accepted verbatim. */
+export interface IdentityInput {
+  name?: unknown;
+  description?: unknown;
+  awsIdentity?: unknown;
+  aws_identity?: unknown;
+}
+
+export interface IdentityListQuery extends TreeFilter {
+  id?: string;
+  name?: string;
+  limit?: number;
+  after?: string;
+}
+
+export class IdentityService {
+  constructor(private readonly d: IamDeps) {}
+
+  async create(actor: Actor, parent: string, input: IdentityInput): Promise<{ identity: Identity; warnings: string[] }> {
+    const name = checkName('identity', input.name);
+    const description = checkDescription(input.description);
+    const { relationship, warnings } = parseRelationship(input);
+    if (!(await this.d.store.getGroup(parent))) throw notFound('parent group', parent);
+    const now = this.d.clock().toISOString();
+    const identity: Identity = { id: newChildUidp(parent), parentId: parent, name, description, relationship, createdAt: now, updatedAt: now };
+    await this.d.store.transaction(async (tx) => {
+      await tx.insertIdentity(identity);
+      await recordAudit(tx, actor, this.d.clock(), 'identity.create', identity.id, null, { name, kind: relationship.kind, warnings });
+    });
+    return { identity, warnings };
+  }
+
+  async get(id: string): Promise<Identity> {
+    const i = await this.d.store.getIdentity(id);
+    if (!i) throw notFound('identity', id);
+    return i;
+  }
+
+  /** Replaces name, description and rule of an assumable identity. */
+  async update(actor: Actor, id: string, input: IdentityInput): Promise<{ identity: Identity; warnings: string[] }> {
+    return this.d.store.transaction(async (tx) => {
+      const cur = await tx.getIdentity(id);
+      if (!cur || cur.relationship.kind !== 'aws') throw notFound('identity', id);
+      const name = input.name === undefined ? cur.name : checkName('identity', input.name);
+      const description = input.description === undefined ? cur.description : checkDescription(input.description);
+      const hasRule = input.awsIdentity !== undefined || input.aws_identity !== undefined;
+      const { relationship, warnings } = hasRule ? parseRelationship(input) : { relationship: cur.relationship, warnings: [] };
+      const next: Identity = { ...cur, name, description, relationship, updatedAt: this.d.clock().toISOString() };
+      await tx.updateIdentity(next);
+      await recordAudit(tx, actor, this.d.clock(), 'identity.update', id, null, { name, warnings });
+      return { identity: next, warnings };
+    });
+  }
+
+  async delete(actor: Actor, id: string): Promise<void> {
+    await this.d.store.transaction(async (tx) => {
+      if (!(await tx.deleteIdentity(id))) throw notFound('identity', id);
+      await recordAudit(tx, actor, this.d.clock(), 'identity.delete', id, null);
+    });
+    this.d.authorizer.invalidate(id);
+  }
+
+  /** Assumable identities the caller may list (identity.list), filtered and paged. */
+  async list(caller: Caller, q: IdentityListQuery): Promise<PageResult<Identity>> {
+    const scopes = await this.d.authorizer.scopesWith(caller, 'identity.list');
+    if (q.id !== undefined) {
+      const i = scopes.length ? await this.d.store.getIdentity(q.id) : undefined;
+      const ok = i && i.parentId !== null && (await this.d.authorizer.can(caller, 'identity.list', i.parentId)) && (!q.name || i.name === q.name);
+      return { items: ok ? [i] : [] };
+    }
+    return pageOver(visibleParts(scopes, q, false), { limit: pageLimit(q.limit), after: q.after }, (part, page) =>
+      'self' in part ? Promise.resolve([]) : this.d.store.listIdentities({ ...part, ...page, name: q.name, kind: 'aws' }));
+  }
+
+  /** Finds or creates the user identity of a person signed in through an upstream provider. */
+  async upsertUser(actor: Actor, user: UserIdentityInfo, name: string): Promise<{ identity: Identity; created: boolean }> {
+    return this.d.store.transaction(async (tx) => {
+      const existing = await tx.findUserIdentity(user.issuer, user.subject);
+      const now = this.d.clock().toISOString();
+      if (existing) {
+        const cur = existing.relationship.kind === 'user' ? existing.relationship.user : undefined;
+        if (cur && cur.email !== user.email) {
+          const next: Identity = { ...existing, relationship: { kind: 'user', user }, updatedAt: now };
+          await tx.updateIdentity(next);
+          return { identity: next, created: false };
+        }
+        return { identity: existing, created: false };
+      }
+      const identity: Identity = {
+        id: newRootUidp(), parentId: null, name: name.slice(0, 100) || user.subject.slice(0, 100), description: '',
+        relationship: { kind: 'user', user }, createdAt: now, updatedAt: now,
+      };
+      await tx.insertIdentity(identity);
+      await recordAudit(tx, { ...actor, caller: { sub: identity.id } }, this.d.clock(), 'identity.create', identity.id, null, { kind: 'user', issuer: user.issuer });
+      return { identity, created: true };
+    });
+  }
+}
+
+/** The relationship of a create/update body: exactly one rule, compiled and checked. */
+function parseRelationship(input: IdentityInput): { relationship: Relationship; warnings: string[] } {
+  if (input.awsIdentity !== undefined && input.aws_identity !== undefined) {
+    throw invalid('give the AWS rule once: either awsIdentity or aws_identity, not both');
+  }
+  const raw = input.awsIdentity ?? input.aws_identity;
+  if (raw === undefined) throw invalid('an identity needs a rule: awsIdentity {aws_account, arn|arnPattern, userId|userIdPattern}');
+  const { rule, warnings } = compileAwsRule(raw);
+  return { relationship: { kind: 'aws', aws: rule }, warnings };
+}

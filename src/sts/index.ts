@@ -1,0 +1,3 @@
+// Public surface of the sts context: the token exchange.
+export { ExchangeService, type ExchangeDeps, type ExchangeRequest } from './exchange-service.js';
+export { STS_ERROR_STATUS, type StsErrorCode } from './errors.js';
