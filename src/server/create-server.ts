@@ -1,0 +1,110 @@
+// Wires every context into a running server from a resolved ServerConfig. Used by
+// `latchkey serve` and, in-process, by the tests (which pass their own clock).
+
+import { mkdirSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { createStsClient, type StsClient } from '../aws/index.js';
+import type { ServerConfig } from '../config/index.js';
+import { buildApp } from '../http/index.js';
+import { IamService } from '../iam/index.js';
+import { SigningKeys, TokenIssuer, discoveryDocument } from '../oidc/index.js';
+import { openStore, type Store } from '../store/index.js';
+import { ExchangeService } from '../sts/index.js';
+
+export interface ServerParts {
+  config: ServerConfig;
+  app: FastifyInstance;
+  store: Store;
+  keys: SigningKeys;
+  issuer: TokenIssuer;
+  iam: IamService;
+  exchange: ExchangeService;
+  /** Stops timers, the HTTP server, outbound clients and the store. */
+  close(): Promise<void>;
+}
+
+export interface CreateServerOptions {
+  clock?: () => Date;
+  /** Fastify logger option (false in tests). */
+  logger?: boolean | Record<string, unknown>;
+  /** Replace the STS client (tests of upstream failures). */
+  sts?: StsClient & { close?(): Promise<void> };
+  /** Routes and discovery fields added by other contexts (dev login, human login). */
+  /** Serve on an already-listening node:http server (port 0 with a known issuer URL). */
+  serverFactory?: import('fastify').FastifyServerFactory;
+  extensions?: Array<(parts: Omit<ServerParts, 'app' | 'close'>) => ServerExtension | Promise<ServerExtension>>;
+}
+
+export interface ServerExtension {
+  routes?: (app: FastifyInstance) => void | Promise<void>;
+  discovery?: Record<string, unknown>;
+  close?: () => Promise<void>;
+}
+
+const KEY_REFRESH_MS = 60_000;
+
+export async function createServer(config: ServerConfig, opts: CreateServerOptions = {}): Promise<ServerParts> {
+  const clock = opts.clock ?? (() => new Date());
+  if (!/^postgres(ql)?:\/\//.test(config.database)) mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const store = await openStore(config.database);
+  try {
+    await store.migrate();
+    const keys = new SigningKeys(store, clock, {
+      rotationSeconds: config.keyRotation,
+      publishAheadSeconds: config.keyPublishAhead,
+      maxTokenTtlSeconds: 3600,
+    });
+    await keys.refresh();
+    const issuer = new TokenIssuer(keys, config.issuerUrl, clock);
+    const iam = new IamService(store, clock, config.authzCacheTtl);
+    await iam.init();
+    const sts = opts.sts ?? createStsClient({
+      overrides: config.stsEndpoints,
+      connectTimeoutMs: config.stsConnectTimeout,
+      totalTimeoutMs: config.stsTimeout,
+    });
+    const exchange = new ExchangeService({
+      store, iam, issuer, sts, clock,
+      aws: { partitions: config.awsPartitions },
+      issuerUrl: config.issuerUrl,
+      apiAudience: config.apiAudience,
+      tokenTtlSeconds: config.tokenTtl,
+    });
+    const base = { config, store, keys, issuer, iam, exchange };
+    const extensions: ServerExtension[] = [];
+    for (const e of opts.extensions ?? []) extensions.push(await e(base));
+    const discoveryExtras = Object.assign({}, ...extensions.map((e) => e.discovery ?? {}));
+    const discovery = discoveryDocument(config.issuerUrl, discoveryExtras);
+    const app = await buildApp({
+      iam, issuer, keys, exchange,
+      apiAudience: config.apiAudience,
+      discovery: () => discovery,
+      ready: () => store.ping(),
+      bodyLimit: config.bodyLimit,
+      trustProxy: config.trustProxy,
+      logger: opts.logger ?? false,
+      plugins: extensions.flatMap((e) => (e.routes ? [e.routes] : [])),
+      serverFactory: opts.serverFactory,
+    });
+    const timer = setInterval(() => {
+      keys.refresh().catch((err) => app.log.error({ err }, 'signing key refresh failed'));
+    }, KEY_REFRESH_MS);
+    timer.unref();
+    let closed = false;
+    return {
+      ...base, app,
+      async close() {
+        if (closed) return;
+        closed = true;
+        clearInterval(timer);
+        await app.close();
+        for (const e of extensions) await e.close?.();
+        await sts.close?.();
+        await store.close();
+      },
+    };
+  } catch (err) {
+    await store.close().catch(() => {});
+    throw err;
+  }
+}

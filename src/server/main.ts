@@ -1,0 +1,101 @@
+// `latchkey serve`: the composition root of the server. The only place (with the CLI's
+// main) that reads flags and the environment.
+
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Command } from 'commander';
+import { ConfigError, type ServerConfig } from '../config/index.js';
+import { createServer, type CreateServerOptions } from './create-server.js';
+import { devExtension } from './dev-extension.js';
+import { addServerOptions, configFromOptions } from './server-command.js';
+
+export async function runServe(argv: string[]): Promise<void> {
+  const cmd = addServerOptions(
+    new Command('latchkey serve')
+      .description('Run the Latchkey server: IAM API, token exchange, issuer discovery and JWKS.')
+      .helpOption('-h, --help', 'show help')
+      .showHelpAfterError(),
+  );
+  cmd.parse(argv, { from: 'user' });
+  let config: ServerConfig;
+  try {
+    config = configFromOptions(cmd.opts(), process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`latchkey serve: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  await serve(config);
+}
+
+export async function serve(config: ServerConfig): Promise<void> {
+  const logger = {
+    level: config.logLevel,
+    redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-amz-security-token"]'],
+  };
+  // Port 0 with no explicit issuer: bind first, so the issuer URL names the real port.
+  let server: Server | undefined;
+  if (config.port === 0 && config.issuerUrl.endsWith(':0')) {
+    server = await listenFirst(config.host);
+    const real = config.issuerUrl.replace(/:0$/, `:${(server.address() as AddressInfo).port}`);
+    config = { ...config, apiAudience: config.apiAudience === config.issuerUrl ? real : config.apiAudience, issuerUrl: real };
+  }
+  const opts: CreateServerOptions = { logger };
+  if (server) {
+    const s = server;
+    opts.serverFactory = (handler) => s.on('request', handler);
+  }
+  const dev = config.dev ? await devExtension(config) : undefined;
+  if (dev) {
+    config = dev.config;
+    opts.extensions = [dev.extension];
+  }
+  const parts = await createServer(config, opts);
+  const { app } = parts;
+  let address: string;
+  if (server) {
+    await app.ready();
+    address = config.issuerUrl;
+  } else {
+    address = await app.listen({ host: config.host, port: config.port });
+  }
+  app.log.info({ address, issuer: config.issuerUrl, database: redactDb(config.database), dev: config.dev }, 'latchkey serving');
+  if (dev) dev.announce(address);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      app.log.warn('shutdown timed out; exiting');
+      process.exit(1);
+    }, config.shutdownTimeout * 1000 + 1000);
+    force.unref();
+    parts.close().then(
+      () => process.exit(0),
+      (err) => {
+        app.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** A database setting fit for a log line: never a password. */
+function redactDb(db: string): string {
+  return db.replace(/\/\/([^@/]*)@/, (_m, userinfo: string) => `//${userinfo.split(':')[0]}:***@`);
+}
+
+/** A node:http server already listening on `host`, port 0. */
+export function listenFirst(host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const s = createHttpServer();
+    s.once('error', reject);
+    s.listen(0, host, () => resolve(s));
+  });
+}
