@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The one test command (README and .ci/run both run exactly this). On a fresh machine it
+# installs what is missing — Debian's postgresql, awscli, python3-botocore, curl, jq, and the
+# npm packages — then builds, type-checks and runs every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || need+=(postgresql)
+[ -x /usr/bin/aws ] || need+=(awscli)
+/usr/bin/python3 -c 'import botocore' >/dev/null 2>&1 || need+=(python3-botocore)
+command -v curl >/dev/null || need+=(curl)
+command -v jq >/dev/null || need+=(jq)
+command -v runuser >/dev/null || need+=(util-linux)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing Debian packages: ${need[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+# npm may skip install scripts it has not been told to allow: make sure the native addon exists.
+node -e "require('better-sqlite3')" 2>/dev/null || npm rebuild better-sqlite3
+npm run build --silent
+npx tsc --noEmit -p .
+node scripts/run-tests.mjs "$@"
