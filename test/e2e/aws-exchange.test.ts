@@ -1,0 +1,257 @@
+// Issue 3's acceptance: the seed's token exchange end to end, with the AWS emulator as STS and
+// real clients (curl, botocore) producing the tokens; every refusal with its stable code and,
+// for the local checks, without calling STS; upstream trouble as 503/401 within the timeout.
+
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { decodeJwt } from 'jose';
+import { createStsClient } from '../../src/aws/index.js';
+import { startAwsEmulator, type AwsEmulator } from '../../src/aws/emulator/index.js';
+import { builtinRoleId, OPERATOR, type Identity } from '../../src/iam/index.js';
+import { buildAwsToken, type Creds } from '../support/aws-token-builder.js';
+import { api, makeOrg, startTestServer, type TestServer } from '../support/test-server.js';
+
+const ACCOUNT = '111122223333';
+const OTHER_ACCOUNT = '444455556666';
+const principals = [
+  { account: ACCOUNT, roleName: 'build-runner', sessionName: 'i-0abc1234def567890' },
+  { account: ACCOUNT, roleName: 'build-runner-admin', sessionName: 'i-0ffff1234def56789' },
+  { account: OTHER_ACCOUNT, roleName: 'build-runner', sessionName: 'i-0aaaa1234def56789' },
+];
+
+function python(): string {
+  return spawnSync('/usr/bin/python3', ['-c', 'import botocore'], { stdio: 'ignore' }).status === 0 ? '/usr/bin/python3' : 'python3';
+}
+
+describe('AWS token exchange, end to end', () => {
+  let emu: AwsEmulator;
+  let s: TestServer;
+  let stsCalls = 0;
+  let identity: Identity;
+  let unanchored: Identity;
+  let creds: Creds;
+
+  before(async () => {
+    emu = await startAwsEmulator({ principals });
+    const real = createStsClient({ overrides: { 'sts.amazonaws.com': emu.url, 'sts.us-east-1.amazonaws.com': emu.url } });
+    s = await startTestServer({
+      sts: { getCallerIdentity: (r) => { stsCalls++; return real.getCallerIdentity(r); }, close: () => real.close() },
+    });
+    const org = await makeOrg(s, 'acme');
+    ({ identity } = await s.iam.identities.create(OPERATOR, org.id, {
+      name: 'aws-instance',
+      awsIdentity: { aws_account: ACCOUNT, arnPattern: `^arn:aws:sts::${ACCOUNT}:assumed-role/build-runner/(.*)$`, userIdPattern: '^AROA[A-Z0-9]+:(.*)$' },
+    }));
+    // Unanchored on purpose: must still match the WHOLE Arn.
+    ({ identity: unanchored } = await s.iam.identities.create(OPERATOR, org.id, {
+      name: 'unanchored',
+      awsIdentity: { aws_account: ACCOUNT, arnPattern: `arn:aws:sts::${ACCOUNT}:assumed-role/build-runner/i-0abc1234def567890`, userIdPattern: 'AROA[A-Z0-9]+:i-0abc1234def567890' },
+    }));
+    await s.iam.bindings.create(OPERATOR, org.id, { identity: identity.id, role: builtinRoleId('viewer') });
+    creds = emu.issueCredentials(0);
+  });
+  after(async () => {
+    await s?.stop(true);
+    await emu?.close();
+  });
+
+  async function exchange(token: string, id = identity.id, extra = '') {
+    return api(s, 'POST', `/sts/exchange?identity=${encodeURIComponent(id)}${extra}`, { headers: { authorization: `Bearer ${token}` } });
+  }
+
+  it("works with the seed's own curl commands (IMDSv2, then curl --aws-sigv4 | base64 -w0)", async () => {
+    const emuHostPort = new URL(emu.url).host;
+    const script = `
+set -euo pipefail
+TOKEN=\`curl -s -X PUT "http://${emuHostPort}/latest/api/token" -H "X-aws-ec2-metadata-token-ttl-seconds: 21600"\`
+ROLE=$(curl -H "X-aws-ec2-metadata-token: $TOKEN" -s http://${emuHostPort}/latest/meta-data/iam/security-credentials/)
+curl -H "X-aws-ec2-metadata-token: $TOKEN" -s http://${emuHostPort}/latest/meta-data/iam/security-credentials/$ROLE | jq -j '"export AWS_ACCESS_KEY_ID=", .AccessKeyId, "\\nexport AWS_SECRET_ACCESS_KEY=", .SecretAccessKey,"\\nexport AWS_SESSION_TOKEN=" , .Token' > "$WORK/vars"
+. "$WORK/vars"
+TOK=$(curl -X POST "http://sts.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15" --connect-to sts.amazonaws.com:80:${emuHostPort} --aws-sigv4 "aws:amz:us-east-1:sts" -H "x-amz-security-token: $AWS_SESSION_TOKEN" --user "$AWS_ACCESS_KEY_ID":"$AWS_SECRET_ACCESS_KEY" -H"Chainguard-Identity: $CHAINGUARD_IDENTITY" -H "Chainguard-Audience: ${s.url}" -H"Accept: application/json" -v  2>&1 > /dev/null | grep '^> ' | sed 's/> //' | base64 -w0)
+echo -n "$TOK"`;
+    const work = execFileSync('mktemp', ['-d']).toString().trim();
+    const tok = execFileSync('bash', ['-c', script], { env: { ...process.env, WORK: work, CHAINGUARD_IDENTITY: identity.id }, encoding: 'utf8' });
+    assert.ok(tok.length > 100 && !/\s/.test(tok), 'a one-line base64 token');
+    assert.match(Buffer.from(tok, 'base64').toString(), /^POST \/\?Action=GetCallerIdentity&Version=2011-06-15 HTTP\/1\.1\r\nHost: sts\.amazonaws\.com\r\n/);
+    const r = await exchange(tok);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    const claims = decodeJwt(r.body.token);
+    assert.equal(claims.sub, identity.id);
+    assert.equal(claims.iss, s.url);
+    assert.ok(Date.parse(r.body.expiry) - Date.now() <= 3600_000);
+    // The token it minted works on the API, as that identity (a viewer).
+    const list = await api(s, 'GET', '/iam/v1/identities', { token: r.body.token });
+    assert.equal(list.status, 200);
+  });
+
+  it('works with botocore (form body, URL-safe base64)', async () => {
+    const script = `
+import base64, sys, os
+from botocore.awsrequest import AWSRequest
+from botocore.auth import SigV4Auth
+from botocore.credentials import Credentials
+body = 'Action=GetCallerIdentity&Version=2011-06-15'
+req = AWSRequest(method='POST', url='https://sts.amazonaws.com/', data=body, headers={
+  'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8',
+  'Chainguard-Identity': os.environ['ID'], 'Chainguard-Audience': os.environ['AUD'], 'Accept': 'application/json'})
+SigV4Auth(Credentials(os.environ['AKID'], os.environ['SECRET'], os.environ['STOKEN']), 'sts', 'us-east-1').add_auth(req)
+p = req.prepare()
+head = 'POST / HTTP/1.1\\r\\nHost: sts.amazonaws.com\\r\\n' + ''.join('%s: %s\\r\\n' % (k, v) for k, v in p.headers.items()) + 'Content-Length: %d\\r\\n\\r\\n' % len(body)
+sys.stdout.write(base64.urlsafe_b64encode((head + body).encode()).decode().rstrip('='))
+`;
+    const tok = execFileSync(python(), ['-c', script], {
+      env: { ...process.env, ID: identity.id, AUD: s.url, AKID: creds.accessKeyId, SECRET: creds.secretAccessKey, STOKEN: creds.sessionToken ?? '' },
+      encoding: 'utf8',
+    });
+    const r = await exchange(tok);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(decodeJwt(r.body.token).sub, identity.id);
+  });
+
+  it('works with a token built by smithy (our client code path), with bare-LF line endings, and as a form or GET', async () => {
+    const tok = await buildAwsToken(creds, { identity: identity.id, audience: s.url, eol: '\n' });
+    assert.equal((await exchange(tok)).status, 200);
+    const tok2 = await buildAwsToken(creds, { identity: identity.id, audience: s.url, form: 'body', alphabet: 'url' });
+    const form = await api(s, 'POST', '/sts/exchange', {
+      headers: { authorization: `Bearer ${tok2}`, 'content-type': 'application/x-www-form-urlencoded' },
+      rawBody: `identity=${encodeURIComponent(identity.id)}`,
+    });
+    assert.equal(form.status, 200, JSON.stringify(form.body));
+    const get = await api(s, 'GET', `/sts/exchange?identity=${encodeURIComponent(identity.id)}&aud=https://other.example`, { headers: { authorization: `Bearer ${tok}` } });
+    assert.equal(get.status, 200);
+    assert.equal(decodeJwt(get.body.token).aud, 'https://other.example');
+  });
+
+  it('narrows a token to requested capabilities, and refuses capabilities the bindings do not give', async () => {
+    const tok = await buildAwsToken(creds, { identity: identity.id, audience: s.url });
+    const ok = await exchange(tok, identity.id, '&cap=identity.list');
+    assert.equal(ok.status, 200);
+    assert.deepEqual(decodeJwt(ok.body.token).cap, ['identity.list']);
+    const groups = await api(s, 'GET', '/iam/v1/groups', { token: ok.body.token });
+    assert.equal(groups.status, 200);
+    assert.equal(groups.body.items.length, 0, 'groups.list was not asked for');
+    const tok2 = await buildAwsToken(creds, { identity: identity.id, audience: s.url });
+    const no = await exchange(tok2, identity.id, '&cap=identity.create');
+    assert.equal(no.status, 403);
+    assert.equal(no.body.code, 'CAPABILITY_NOT_GRANTED');
+  });
+
+  describe('refused before STS is called', () => {
+    const cases: Array<[string, () => Promise<string>, string?]> = [];
+    const add = (label: string, make: () => Promise<string>, forId?: string) => cases.push([label, make, forId]);
+    const base = () => ({ identity: identity.id, audience: s.url });
+    add("another identity's token", () => buildAwsToken(creds, { ...base(), identity: unanchored.id }));
+    add('audience header unsigned', () => buildAwsToken(creds, { ...base(), unsigned: ['chainguard-audience'] }));
+    add('identity header unsigned', () => buildAwsToken(creds, { ...base(), unsigned: ['chainguard-identity'] }));
+    add('audience header missing', () => buildAwsToken(creds, { ...base(), omit: ['chainguard-audience'] }));
+    add('identity header missing', () => buildAwsToken(creds, { ...base(), omit: ['chainguard-identity'] }));
+    add('audience header duplicated', () => buildAwsToken(creds, { ...base(), appendLines: [`Chainguard-Audience: ${s.url}`] }));
+    add('identity header duplicated', () => buildAwsToken(creds, { ...base(), appendLines: [`chainguard-identity: ${identity.id}`] }));
+    add('another audience', () => buildAwsToken(creds, { ...base(), audience: 'https://issuer.enforce.dev' }));
+    add('look-alike STS host', () => buildAwsToken(creds, { ...base(), host: 'sts.amazonaws.com.evil.example' }));
+    add('wrong STS host', () => buildAwsToken(creds, { ...base(), host: 'iam.amazonaws.com' }));
+    add('host with a port', () => buildAwsToken(creds, { ...base(), host: 'sts.amazonaws.com:443' }));
+    add('another Action', () => buildAwsToken(creds, { ...base(), params: 'Action=GetSessionToken&Version=2011-06-15' }));
+    add('duplicated parameter', () => buildAwsToken(creds, { ...base(), params: 'Action=GetCallerIdentity&Action=GetCallerIdentity&Version=2011-06-15' }));
+    add('case-varied parameter', () => buildAwsToken(creds, { ...base(), params: 'action=GetCallerIdentity&Version=2011-06-15' }));
+    add('expired', () => buildAwsToken(creds, { ...base(), date: new Date(Date.now() - 20 * 60_000) }));
+    add('future-dated', () => buildAwsToken(creds, { ...base(), date: new Date(Date.now() + 10 * 60_000) }));
+    add('oversized', async () => Buffer.from('A'.repeat(20_000)).toString('base64'));
+    add('malformed base64', async () => '!!!not*base64!!!');
+    add('base64 with whitespace', async () => { const t = await buildAwsToken(creds, base()); return `${t.slice(0, 20)} ${t.slice(20)}`; });
+
+    it('each with its own stable code, none calling STS', async () => {
+      const codes = new Map<string, string>();
+      for (const [label, make] of cases) {
+        const before = stsCalls;
+        const r = await exchange(await make());
+        assert.ok(r.status === 400 || r.status === 401, `${label}: status ${r.status} ${JSON.stringify(r.body)}`);
+        assert.ok(typeof r.body.code === 'string' && r.body.code.length > 0, label);
+        assert.ok(!r.body.message.includes(creds.secretAccessKey) && !r.body.message.includes(creds.sessionToken!), `${label}: no secret in the message`);
+        assert.equal(stsCalls, before, `${label}: STS must not be called`);
+        codes.set(label, r.body.code);
+      }
+      // Distinct failures say distinct things.
+      assert.notEqual(codes.get('audience header unsigned'), codes.get('another audience'));
+      assert.notEqual(codes.get('expired'), codes.get('future-dated'));
+      assert.notEqual(codes.get('look-alike STS host'), codes.get('another Action'));
+    });
+  });
+
+  describe('refused after STS answers', () => {
+    it('when the Arn, the UserId or the account does not match', async () => {
+      const admin = emu.issueCredentials(1); // role build-runner-admin: Arn does not match
+      const other = emu.issueCredentials(2); // another account
+      for (const [label, c, id, code] of [
+        ['Arn mismatch', admin, identity.id, /ARN/],
+        ['another account', other, identity.id, /ACCOUNT/],
+        ['unanchored pattern matches only the whole Arn', admin, unanchored.id, /ARN/],
+      ] as const) {
+        const before = stsCalls;
+        const r = await exchange(await buildAwsToken(c, { identity: id, audience: s.url }), id);
+        assert.equal(r.status, 401, `${label}: ${JSON.stringify(r.body)}`);
+        assert.match(r.body.code, code, label);
+        assert.equal(stsCalls, before + 1, `${label}: decided after STS`);
+        assert.ok(!r.body.message.includes('assumed-role/build-runner/(.*)'), `${label}: the pattern is not revealed`);
+      }
+      const ok = await exchange(await buildAwsToken(creds, { identity: unanchored.id, audience: s.url }), unanchored.id);
+      assert.equal(ok.status, 200, 'the unanchored pattern matches its exact Arn');
+    });
+
+    it('when STS refuses the signature (a wrong secret)', async () => {
+      const r = await exchange(await buildAwsToken({ ...creds, secretAccessKey: 'x'.repeat(40) }, { identity: identity.id, audience: s.url }));
+      assert.equal(r.status, 401);
+      assert.equal(r.body.code, 'STS_REJECTED');
+    });
+  });
+});
+
+describe('STS in trouble', () => {
+  let fake: Server;
+  let mode = 'slow';
+  let s: TestServer;
+  let creds: Creds;
+  let identityId: string;
+
+  before(async () => {
+    fake = createServer((req, res) => {
+      req.resume();
+      switch (mode) {
+        case 'slow': setTimeout(() => { if (!res.destroyed) res.end(); }, 5000).unref(); return;
+        case '500': res.writeHead(500).end('<ErrorResponse/>'); return;
+        case 'throttle': res.writeHead(400, { 'content-type': 'text/xml' }).end('<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>'); return;
+        case '429': res.writeHead(429).end(); return;
+        case 'redirect': res.writeHead(302, { location: 'http://127.0.0.1:1/' }).end(); return;
+        case 'malformed': res.writeHead(200, { 'content-type': 'application/json' }).end('{"GetCallerIdentityResponse":{"GetCallerIdentityResult":{"Arn":'); return;
+        default: res.writeHead(500).end();
+      }
+    });
+    await new Promise<void>((r) => fake.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`;
+    s = await startTestServer({ flags: { stsEndpoints: `sts.amazonaws.com=${url}`, stsTimeout: '800', stsConnectTimeout: '300' } });
+    const org = await makeOrg(s);
+    identityId = (await s.iam.identities.create(OPERATOR, org.id, { name: 'w', awsIdentity: { aws_account: ACCOUNT, arn: `arn:aws:sts::${ACCOUNT}:assumed-role/r/s`, userId: 'AROAX:s' } })).identity.id;
+    creds = { accessKeyId: 'ASIAEXAMPLEEXAMPLE00', secretAccessKey: 's'.repeat(40), sessionToken: 't' };
+  });
+  after(async () => {
+    await s?.stop(true);
+    fake.closeAllConnections();
+    await new Promise((r) => fake.close(r));
+  });
+
+  for (const [m, status] of [['slow', 503], ['500', 503], ['throttle', 503], ['429', 503], ['redirect', 503], ['malformed', 503]] as const) {
+    it(`answers ${status} when STS is ${m}, within the timeout, and stays healthy`, async () => {
+      mode = m;
+      const started = Date.now();
+      const tok = await buildAwsToken(creds, { identity: identityId, audience: s.url });
+      const r = await api(s, 'POST', `/sts/exchange?identity=${identityId}`, { headers: { authorization: `Bearer ${tok}` } });
+      assert.equal(r.status, status, JSON.stringify(r.body));
+      assert.ok(Date.now() - started < 3000, 'bounded by the configured timeout');
+      if (status === 503) assert.ok(r.headers.get('retry-after'), 'Retry-After on 503');
+      assert.equal((await api(s, 'GET', '/healthz')).status, 200);
+    });
+  }
+});
