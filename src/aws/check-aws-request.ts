@@ -39,7 +39,10 @@ export interface CheckedAwsRequest {
   readonly endpoint: StsEndpoint;
   /** The request target exactly as signed (`/` or `/?Action=...`). */
   readonly target: string;
-  /** The signed headers except Host, as the client spelled them, in the client's order. */
+  /**
+   * What to send besides Host: Authorization and the signed headers except Host, as the
+   * client spelled them, in the client's order.
+   */
   readonly headers: ReadonlyArray<readonly [name: string, value: string]>;
   /** The body exactly as signed ('' for the query form). */
   readonly body: string;
@@ -181,7 +184,9 @@ export function checkAwsRequest(req: ParsedAwsRequest, expect: AwsRequestExpecta
   return {
     endpoint,
     target: req.target,
-    headers: req.headers.filter((h) => signed.has(h.lname) && h.lname !== HEADER.host).map((h) => [h.name, h.value] as const),
+    headers: req.headers
+      .filter((h) => h.lname === HEADER.authorization || (signed.has(h.lname) && h.lname !== HEADER.host))
+      .map((h) => [h.name, h.value] as const),
     body: req.body,
     signedAt,
     accessKeyId: auth.accessKeyId,
