@@ -52,8 +52,9 @@ export interface CheckedAwsRequest {
   readonly accessKeyId: string;
 }
 
+/** A header name for a message: ours as the seed spells them, a client's capped. */
 function display(lname: string): string {
-  return HEADER_DISPLAY[lname] ?? lname;
+  return HEADER_DISPLAY.get(lname) ?? forLog(lname, 40);
 }
 
 /** SigV4's canonical header value: trimmed, runs of spaces collapsed to one. */
@@ -141,7 +142,7 @@ export function checkAwsRequest(req: ParsedAwsRequest, expect: AwsRequestExpecta
   }
   for (const name of auth.signedHeaders) {
     if (HOP_BY_HOP_HEADERS.has(name) || name === HEADER.authorization) {
-      throw refuse('AWS_TOKEN_BAD_AUTHORIZATION', `SignedHeaders lists ${name}, which cannot be forwarded as signed`);
+      throw refuse('AWS_TOKEN_BAD_AUTHORIZATION', `SignedHeaders lists ${display(name)}, which cannot be forwarded as signed`);
     }
   }
 
@@ -149,6 +150,9 @@ export function checkAwsRequest(req: ParsedAwsRequest, expect: AwsRequestExpecta
   // binding headers say what we expect. (Content-Length is exempt: it only frames the body,
   // which the signature covers through its hash, and the parser held it to the body's length.)
   for (const name of auth.signedHeaders) single(req, name);
+  // A session token must be signed too. Unsigned, we would drop it (we forward only signed
+  // headers) and STS would refuse with a confusing error; and nothing should ride along
+  // unsigned next to a credential. Every real client (curl -H, botocore, the SDKs) signs it.
   if (all(req, HEADER.xAmzSecurityToken).length > 0 && !signed.has(HEADER.xAmzSecurityToken)) {
     throw refuse('AWS_TOKEN_HEADER_NOT_SIGNED', 'X-Amz-Security-Token header is not signed');
   }

@@ -16,16 +16,16 @@ export const HEADER = {
 } as const;
 
 /** How each header is spelled in messages (the seed's spelling). */
-export const HEADER_DISPLAY: Readonly<Record<string, string>> = {
-  host: 'Host',
-  authorization: 'Authorization',
-  'x-amz-date': 'X-Amz-Date',
-  'x-amz-security-token': 'X-Amz-Security-Token',
-  'chainguard-identity': 'Chainguard-Identity',
-  'chainguard-audience': 'Chainguard-Audience',
-  'content-type': 'Content-Type',
-  'content-length': 'Content-Length',
-};
+export const HEADER_DISPLAY: ReadonlyMap<string, string> = new Map([
+  ['host', 'Host'],
+  ['authorization', 'Authorization'],
+  ['x-amz-date', 'X-Amz-Date'],
+  ['x-amz-security-token', 'X-Amz-Security-Token'],
+  ['chainguard-identity', 'Chainguard-Identity'],
+  ['chainguard-audience', 'Chainguard-Audience'],
+  ['content-type', 'Content-Type'],
+  ['content-length', 'Content-Length'],
+]);
 
 /**
  * Headers that describe one connection, not the request (RFC 9110 §7.6.1) or that our HTTP

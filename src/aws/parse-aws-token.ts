@@ -144,7 +144,7 @@ function contentLengthOf(headers: readonly AwsRequestHeader[]): number {
     found = h.value;
   }
   if (found === undefined) return 0;
-  if (!/^[0-9]{1,5}$/.test(found)) malformed('Content-Length is not a decimal number');
+  if (!/^(?:0|[1-9][0-9]{0,4})$/.test(found)) malformed('Content-Length is not a plain decimal number');
   return Number(found);
 }
 

@@ -122,6 +122,8 @@ export function createStsClient(opts: StsClientOptions = {}): StsClient & { clos
         headersTimeout: totalTimeoutMs,
         bodyTimeout: totalTimeoutMs,
         keepAliveTimeout: 30_000,
+        // Bounded sockets per STS origin; excess requests queue under the overall deadline.
+        connections: 64,
       });
   const dispatcher: Dispatcher = opts.dispatcher ?? (own as Agent);
 

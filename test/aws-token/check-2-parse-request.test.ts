@@ -52,6 +52,7 @@ test('check 2 refuses Content-Length that disagrees with the body, or appears tw
   assertRefused(() => parse(text.replace('Content-Length: 43', 'Content-Length: 40')), 'AWS_TOKEN_MALFORMED_REQUEST');
   assertRefused(() => parse(text.replace('Content-Length: 43', 'Content-Length: 43\r\nContent-Length: 43')), 'AWS_TOKEN_MALFORMED_REQUEST');
   assertRefused(() => parse(text.replace('Content-Length: 43', 'Content-Length: +43')), 'AWS_TOKEN_MALFORMED_REQUEST');
+  assertRefused(() => parse(text.replace('Content-Length: 43', 'Content-Length: 043')), 'AWS_TOKEN_MALFORMED_REQUEST');
   assertRefused(() => parse(text.replace('Content-Length: 43\r\n', '')), 'AWS_TOKEN_MALFORMED_REQUEST');
 });
 
