@@ -1,0 +1,76 @@
+// `latchkey auth ...` and `latchkey aws ...`: logging in, the token cache, AWS tokens.
+
+import type { CommandSpec } from '../command-spec.js';
+import { AWS_REGION } from './common-flags.js';
+
+export const AUTH: CommandSpec = {
+  name: 'auth',
+  summary: 'Log in and out, and get tokens for scripts.',
+  subcommands: [
+    {
+      name: 'login',
+      summary: 'Log in as a person, with an identity token, or with AWS credentials.',
+      description:
+        'Log in to Latchkey and cache the token.\n\n'
+        + 'With no flags, log in as a person (the dev server\'s built-in user under `latchkey serve --dev`).\n'
+        + 'With --identity-token and --identity, exchange an identity token (e.g. the seed\'s AWS token) for\n'
+        + 'a Latchkey token of that assumable identity. With --identity-provider aws and --identity, find AWS\n'
+        + 'credentials the way the AWS SDKs do, build the AWS token and exchange it, in one step.',
+      flags: [
+        { name: 'identity', arg: 'UIDP', doc: 'The assumable identity to log in as.' },
+        { name: 'identity-token', arg: 'TOKEN|PATH', doc: 'An identity token, or a file holding one (re-read on refresh).' },
+        { name: 'identity-provider', arg: 'PROVIDER', choices: ['aws'], doc: 'Get the identity token from this provider: aws.' },
+        AWS_REGION,
+        { name: 'headless', doc: 'Log in without opening a browser (as auth.mode=headless).' },
+      ],
+      examples: [
+        'latchkey auth login',
+        'latchkey auth login --identity-token "$TOK" --identity "$CHAINGUARD_IDENTITY"',
+        'latchkey auth login --identity "$CHAINGUARD_IDENTITY" --identity-provider aws',
+      ],
+      load: () => import('../commands/auth-login.js'),
+    },
+    {
+      name: 'logout',
+      summary: 'Delete the cached token and revoke what the server lets us revoke.',
+      load: () => import('../commands/auth-logout.js'),
+    },
+    {
+      name: 'status',
+      summary: 'Show who the cached token is for, its audience and expiry (never the token).',
+      description: 'Show the cached token\'s identity, audience and expiry, offline. Exits 1 when there is no\nvalid token.',
+      load: () => import('../commands/auth-status.js'),
+    },
+    {
+      name: 'token',
+      summary: 'Print a valid token for scripts, refreshing it when needed.',
+      description:
+        'Print a valid Latchkey token on stdout. A cached token is reused until shortly before it expires\n'
+        + '(config auth.refresh-margin) with no network request; then it is refreshed: with the refresh\n'
+        + 'token (people) or by exchanging again (workloads that logged in with AWS or a token file).',
+      examples: ['curl -H "Authorization: Bearer $(latchkey auth token)" "$API/iam/v1/groups"'],
+      load: () => import('../commands/auth-token.js'),
+    },
+  ],
+};
+
+export const AWS: CommandSpec = {
+  name: 'aws',
+  summary: 'AWS helpers.',
+  subcommands: [
+    {
+      name: 'token',
+      summary: 'Print an AWS identity token for --identity (what the seed builds with curl).',
+      description:
+        'Find AWS credentials the way the AWS SDKs do, sign an STS GetCallerIdentity request bound to\n'
+        + '--identity and to this issuer, and print it base64-encoded: the token `latchkey auth login\n'
+        + '--identity-token` (or any other client of /sts/exchange) accepts.',
+      flags: [
+        { name: 'identity', arg: 'UIDP', doc: 'The assumable identity the token is for (required).' },
+        AWS_REGION,
+      ],
+      examples: ['TOK=$(latchkey aws token --identity "$CHAINGUARD_IDENTITY")'],
+      load: () => import('../commands/aws-token.js'),
+    },
+  ],
+};
