@@ -1,0 +1,45 @@
+// A person's login. The plug-in point for the browser and device flows: `loginHuman` picks the
+// flow the issuer advertises. This build has the dev server's login only (no browser).
+
+import { ApiClient } from '../api-client.js';
+import { CliError } from '../cli-error.js';
+import type { CliContext } from '../context.js';
+import { endpointOf, fetchDiscovery, type Discovery } from '../discovery.js';
+import { readTokenAnswer } from '../exchange-token.js';
+import { writeSession, type HumanSession } from '../token-cache.js';
+
+/** `latchkey serve --dev`: POST to the advertised endpoint, no browser (loopback only). */
+async function devLogin(ctx: CliContext, endpoint: string): Promise<HumanSession> {
+  const s = await ctx.settings();
+  const client = new ApiClient(ctx, { base: s.issuer, server: 'issuer' });
+  const what = 'log in with the dev server\'s built-in user';
+  const res = await client.send({ method: 'POST', path: endpoint, json: {}, op: { what } });
+  const answer = readTokenAnswer(res, what);
+  const r = res as Record<string, unknown>;
+  const refreshToken = typeof r.refreshToken === 'string' ? r.refreshToken
+    : typeof r.refresh_token === 'string' ? r.refresh_token : undefined;
+  const session: HumanSession = {
+    version: 1,
+    kind: 'human',
+    api: s.api,
+    issuer: s.issuer,
+    audience: s.audience ?? null,
+    ...answer,
+    ...(refreshToken ? { refreshToken } : {}),
+  };
+  await writeSession(s.cacheDir, session);
+  return session;
+}
+
+/** Logs a person in with the best flow the issuer offers, and caches the session. */
+export async function loginHuman(ctx: CliContext, discovery?: Discovery): Promise<HumanSession> {
+  const d = discovery ?? await fetchDiscovery(ctx);
+  const dev = endpointOf(d, 'latchkey_dev_login_endpoint');
+  if (dev) return devLogin(ctx, dev);
+  if (endpointOf(d, 'authorization_endpoint') || endpointOf(d, 'device_authorization_endpoint')) {
+    throw new CliError('LOGIN_UNAVAILABLE', 'human login via browser/device flow is not available yet in this build',
+      { hint: 'log in as a workload with `latchkey auth login --identity UIDP --identity-provider aws`, or use `latchkey serve --dev`' });
+  }
+  throw new CliError('LOGIN_UNAVAILABLE', `the issuer at ${d.issuer} advertises no login endpoint`,
+    { hint: 'check platform.issuer with `latchkey config view`' });
+}

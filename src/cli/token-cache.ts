@@ -1,0 +1,97 @@
+// The token cache: one file per (API, audience) under $XDG_CACHE_HOME/latchkey/tokens, mode
+// 0600 in a 0700 directory, replaced atomically. A person's entry keeps the refresh token; a
+// workload's keeps how it logged in (identity + provider), so it can exchange again. The AWS
+// token a workload presented is never stored: it is a replayable credential.
+// Reading it is on the hot path of `latchkey auth token`: node built-ins only.
+
+import { createHash } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ensurePrivateDir, writeFileAtomic } from './write-file-atomic.js';
+
+interface SessionBase {
+  version: 1;
+  api: string;
+  issuer: string;
+  /** The audience asked for; null for the server's default API audience. */
+  audience: string | null;
+  token: string;
+  /** RFC 3339. */
+  expiry: string;
+  /** The token's `sub`: the identity's UIDP. */
+  subject: string;
+}
+
+export interface HumanSession extends SessionBase {
+  kind: 'human';
+  refreshToken?: string;
+}
+
+export interface WorkloadSession extends SessionBase {
+  kind: 'workload';
+  /** The assumable identity exchanged for. */
+  identity: string;
+  /** How to exchange again: sign a new AWS token, re-read a token file, or not at all. */
+  provider: 'aws' | 'token-file' | 'none';
+  awsRegion?: string;
+  tokenFile?: string;
+}
+
+export type Session = HumanSession | WorkloadSession;
+
+/** The cache file of an (API, audience) pair. */
+export function sessionFile(dir: string, api: string, audience: string | undefined): string {
+  const key = createHash('sha256').update(`${api}\n${audience ?? ''}`).digest('hex').slice(0, 32);
+  return join(dir, `${key}.json`);
+}
+
+function isSession(v: unknown): v is Session {
+  if (typeof v !== 'object' || v === null) return false;
+  const s = v as Record<string, unknown>;
+  return s.version === 1 && typeof s.token === 'string' && typeof s.expiry === 'string'
+    && typeof s.subject === 'string' && typeof s.api === 'string'
+    && (s.kind === 'human' || (s.kind === 'workload' && typeof s.identity === 'string'));
+}
+
+/** The cached session, or undefined when there is none (or it is unreadable). */
+export async function readSession(dir: string, api: string, audience: string | undefined): Promise<Session | undefined> {
+  let text: string;
+  try {
+    text = await readFile(sessionFile(dir, api, audience), 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const v: unknown = JSON.parse(text);
+    return isSession(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function writeSession(dir: string, session: Session): Promise<void> {
+  await ensurePrivateDir(dir);
+  await writeFileAtomic(sessionFile(dir, session.api, session.audience ?? undefined), `${JSON.stringify(session, null, 2)}\n`, 0o600);
+}
+
+/** Deletes the cached session; false when there was none. */
+export async function deleteSession(dir: string, api: string, audience: string | undefined): Promise<boolean> {
+  try {
+    await rm(sessionFile(dir, api, audience));
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
+}
+
+/** Seconds until the token expires (negative once it has). */
+export function secondsLeft(session: Session, nowMs: number): number {
+  const exp = Date.parse(session.expiry);
+  return Number.isNaN(exp) ? -1 : Math.floor((exp - nowMs) / 1000);
+}
+
+/** True while the token has more than `marginSeconds` left. */
+export function isFresh(session: Session, nowMs: number, marginSeconds: number): boolean {
+  return secondsLeft(session, nowMs) > marginSeconds;
+}
