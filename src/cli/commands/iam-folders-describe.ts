@@ -1,0 +1,3 @@
+// `latchkey iam folders describe FOLDER`.
+
+export { run } from './iam-organizations-describe.js';
