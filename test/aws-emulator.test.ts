@@ -3,7 +3,7 @@
 // requests under a frozen clock for everything that depends on time.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -661,7 +661,7 @@ curl -sS -X POST "http://sts.amazonaws.com/?Action=GetCallerIdentity&Version=201
 
     // The request head curl printed is the seed's token: replayed as-is it verifies; with a
     // signed header altered it does not; an unsigned one (User-Agent) may change freely.
-    const verbose = (await runProcess('cat', [join(work, 'verbose')])).stdout;
+    const verbose = readFileSync(join(work, 'verbose'), 'utf8');
     const head = curlRequestHead(verbose);
     assert.match(head, /^POST \/\?Action=GetCallerIdentity&Version=2011-06-15 HTTP\/1\.1\r\nHost: sts\.amazonaws\.com\r\n/);
     assert.match(head, /SignedHeaders=accept;chainguard-audience;chainguard-identity;host;x-amz-date;x-amz-security-token,/);
