@@ -4,17 +4,13 @@
 import { join } from 'node:path';
 import { SERVER_SETTINGS, defaultDataDir, type ServerConfig } from './server-settings.js';
 import type { Setting } from './setting.js';
+import { isLoopbackHost } from './loopback.js';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
-
-/** True for hosts that only the local machine can reach. */
-export function isLoopbackHost(host: string): boolean {
-  return LOOPBACK.has(host) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
+export { isLoopbackHost };
 
 /**
  * @param flags raw flag values by setting key (strings, or true for switches)
@@ -61,10 +57,19 @@ export function loadServerConfig(flags: Record<string, string | boolean | undefi
     bodyLimit: (raw.bodyLimit as number | undefined) ?? 65536,
     trustProxy: (raw.trustProxy as boolean | undefined) ?? false,
     shutdownTimeout: (raw.shutdownTimeout as number | undefined) ?? 10,
+    oidcProviders: (raw.oidcProviders as ServerConfig['oidcProviders'] | undefined) ?? [],
+    oidcUpstreamTimeout: (raw.oidcUpstreamTimeout as number | undefined) ?? 5000,
+    refreshTokenTtl: (raw.refreshTokenTtl as number | undefined) ?? 7 * 86400,
+    refreshTokenMaxAge: (raw.refreshTokenMaxAge as number | undefined) ?? 30 * 86400,
+    deviceCodeTtl: (raw.deviceCodeTtl as number | undefined) ?? 600,
+    deviceCodeInterval: (raw.deviceCodeInterval as number | undefined) ?? 5,
     dev,
   };
   if (cfg.keyPublishAhead >= cfg.keyRotation) {
     throw new ConfigError('--key-publish-ahead must be shorter than --key-rotation');
+  }
+  if (cfg.refreshTokenTtl > cfg.refreshTokenMaxAge) {
+    throw new ConfigError('--refresh-token-ttl must not be longer than --refresh-token-max-age');
   }
   if (new URL(cfg.issuerUrl).protocol === 'http:' && !isLoopbackHost(new URL(cfg.issuerUrl).hostname.replace(/^\[|\]$/g, ''))) {
     throw new ConfigError(`--issuer-url ${cfg.issuerUrl} must use https unless it is a loopback address`);

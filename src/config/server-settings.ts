@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import {
   parseBool, parseDurationIn, parseIntIn, parseUrl, setting, type Setting,
 } from './setting.js';
+import { parseOidcProviders } from './oidc-providers.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -140,6 +141,36 @@ export const SERVER_SETTINGS = {
     key: 'shutdownTimeout', flag: 'shutdown-timeout', env: 'LATCHKEY_SHUTDOWN_TIMEOUT', arg: 'DURATION',
     doc: 'On SIGTERM, how long in-flight requests may take before the server closes anyway.',
     defaultDoc: '10s', parse: parseDurationIn(0, 600),
+  }),
+  oidcProviders: setting({
+    key: 'oidcProviders', flag: 'oidc-providers', env: 'LATCHKEY_OIDC_PROVIDERS', arg: 'JSON|FILE',
+    doc: 'Upstream OpenID Connect providers people log in with: a JSON array (or a JSON file) of {name, issuer, clientId, clientSecret?, scopes?, idTokenAlg?, displayName?}. Register ISSUER_URL/oauth/callback as the redirect URI at each; issuers must be https (http only on loopback).',
+    defaultDoc: 'none', parse: parseOidcProviders,
+  }),
+  oidcUpstreamTimeout: setting({
+    key: 'oidcUpstreamTimeout', flag: 'oidc-upstream-timeout', env: 'LATCHKEY_OIDC_UPSTREAM_TIMEOUT', arg: 'MS',
+    doc: "Timeout of one request to an upstream provider (discovery, JWKS, token endpoint), in milliseconds. Redirects are never followed; bodies over 256 KiB are refused.",
+    defaultDoc: '5000', parse: parseIntIn(100, 60000),
+  }),
+  refreshTokenTtl: setting({
+    key: 'refreshTokenTtl', flag: 'refresh-token-ttl', env: 'LATCHKEY_REFRESH_TOKEN_TTL', arg: 'DURATION',
+    doc: "How long a person's refresh token stays valid unused. Each use replaces it; reusing a replaced one revokes the whole login.",
+    defaultDoc: '7d', parse: parseDurationIn(300, 90 * 86400),
+  }),
+  refreshTokenMaxAge: setting({
+    key: 'refreshTokenMaxAge', flag: 'refresh-token-max-age', env: 'LATCHKEY_REFRESH_TOKEN_MAX_AGE', arg: 'DURATION',
+    doc: 'Longest a login lasts through refreshes; then the person logs in again. At least --refresh-token-ttl.',
+    defaultDoc: '30d', parse: parseDurationIn(300, 365 * 86400),
+  }),
+  deviceCodeTtl: setting({
+    key: 'deviceCodeTtl', flag: 'device-code-ttl', env: 'LATCHKEY_DEVICE_CODE_TTL', arg: 'DURATION',
+    doc: 'How long a headless login (device code) waits for the person to approve it.',
+    defaultDoc: '10m', parse: parseDurationIn(60, 1800),
+  }),
+  deviceCodeInterval: setting({
+    key: 'deviceCodeInterval', flag: 'device-code-interval', env: 'LATCHKEY_DEVICE_CODE_INTERVAL', arg: 'DURATION',
+    doc: 'Least time between two polls of a headless login; faster polls are told to slow down.',
+    defaultDoc: '5s', parse: parseDurationIn(1, 60),
   }),
   dev: setting({
     key: 'dev', flag: 'dev', env: 'LATCHKEY_DEV',
