@@ -2,7 +2,8 @@
 // shared suite in test/store-contract.test.ts runs against both real backends.
 //
 // Writes that must be all-or-nothing go through `transaction`. Every list is ordered by id
-// and pages with keyset pagination (`after` = last id of the previous page).
+// and pages with keyset pagination (`after` = last id of the previous page); the audit log
+// alone is listed newest first (see AuditQuery).
 
 import type {
   AuditEvent, Group, Identity, PendingBinding, Role, RoleBinding,
@@ -55,8 +56,12 @@ export interface BindingQuery extends TreeFilter, Page {
   group?: string;
 }
 
+/**
+ * Audit events are listed newest first (`at`, then id, both descending); `after` is the id of
+ * the last event of the previous page.
+ */
 export interface AuditQuery extends Page {
-  /** Events of this group and its descendants. */
+  /** Events of this group and its descendants: those whose group or target is it or lies beneath it. */
   within?: string;
 }
 
@@ -139,12 +144,18 @@ export interface Store extends StoreTx {
   readonly backend: 'sqlite' | 'postgres';
   /** Applies pending versioned migrations; safe to call on every start and from every replica. */
   migrate(): Promise<void>;
-  /** Runs `fn` in one transaction: all of it commits, or none of it. */
+  /**
+   * Runs `fn` in one transaction: all of it commits, or none of it. Inside `fn` use only `tx`:
+   * on SQLite a call on the store itself waits until the transaction ends.
+   */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** Storage refusals. CONFLICT: a unique constraint; UNAVAILABLE: the database is down. */
+/**
+ * Storage refusals. CONFLICT: a unique constraint, or a reference to a record that does not
+ * exist (e.g. deleted concurrently); UNAVAILABLE: the database is down or cannot be opened.
+ */
 export type StoreErrorCode = 'STORE_CONFLICT' | 'STORE_UNAVAILABLE';

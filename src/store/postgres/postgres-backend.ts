@@ -1,0 +1,33 @@
+// PostgreSQL specifics: ids compare in byte order (COLLATE "C") whatever the database's
+// default collation, migrations are serialized by a transaction-scoped advisory lock, and
+// SQLSTATEs / socket errors tell constraint violations from an unreachable server.
+
+import { sql } from 'kysely';
+import type { Backend, DbFailure } from '../backend.js';
+
+/** Advisory lock key of `migrate()`: any constant no other application on the server uses. */
+const MIGRATION_LOCK_KEY = 7_461_434_811_023;
+
+/** Socket-level failures: the server cannot be reached. */
+const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+/** SQLSTATEs meaning the server refuses us: shutting down, starting, full, bad credentials, no database. */
+const REFUSED = new Set(['57P01', '57P02', '57P03', '53300', '28000', '28P01', '3D000']);
+/** pg's own messages for connections that died or never came. */
+const PG_CONNECTION_MESSAGE = /^(Connection terminated|timeout exceeded when trying to connect)/;
+
+export const postgresBackend: Backend = {
+  name: 'postgres',
+  idType: sql`text collate "C"`,
+  lockForMigration: async (trx) => {
+    await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`.execute(trx);
+  },
+  classify(err: unknown): DbFailure | undefined {
+    const e = err as { code?: unknown; constraint?: unknown; message?: unknown } | null;
+    const code = typeof e?.code === 'string' ? e.code : undefined;
+    if (code === '23505') return { kind: 'unique', primaryKey: typeof e?.constraint === 'string' && e.constraint.endsWith('_pkey') };
+    if (code === '23503') return { kind: 'foreign-key' };
+    if (code !== undefined && (NETWORK.has(code) || REFUSED.has(code) || code.startsWith('08'))) return { kind: 'unavailable', code };
+    if (typeof e?.message === 'string' && PG_CONNECTION_MESSAGE.test(e.message)) return { kind: 'unavailable', code: 'CONNECTION_LOST' };
+    return undefined;
+  },
+};

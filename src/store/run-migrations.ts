@@ -1,0 +1,41 @@
+// Applies pending migrations in one transaction that first makes every other migrating
+// process wait (PostgreSQL: advisory lock; SQLite: BEGIN IMMEDIATE's write lock), then records
+// each applied version in latchkey_migrations. Two replicas starting at once: the second
+// waits, then finds nothing left to do.
+
+import type { Kysely } from 'kysely';
+import type { Backend } from './backend.js';
+import type { Migration } from './migrations.js';
+import type { Db } from './schema.js';
+
+export async function runMigrations(
+  db: Db,
+  backend: Backend,
+  migrations: readonly Migration[],
+  log?: (msg: string, fields?: object) => void,
+): Promise<void> {
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) throw new TypeError(`migration "${m.name}" has version ${m.version}, expected ${i + 1}`);
+  });
+  await db.transaction().execute(async (trx) => {
+    await backend.lockForMigration(trx);
+    await trx.schema.createTable('latchkey_migrations').ifNotExists()
+      .addColumn('version', 'integer', (c) => c.primaryKey().notNull())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('applied_at', 'text', (c) => c.notNull())
+      .execute();
+    const applied = new Set((await trx.selectFrom('latchkey_migrations').select('version').execute()).map((r) => Number(r.version)));
+    const newest = Math.max(0, ...applied);
+    if (newest > migrations.length) {
+      log?.('the database schema is newer than this version of Latchkey knows', { database: newest, known: migrations.length });
+    }
+    for (const m of migrations) {
+      if (applied.has(m.version)) continue;
+      await m.up(trx as Kysely<any>, { backend: backend.name, idType: backend.idType });
+      await trx.insertInto('latchkey_migrations')
+        .values({ version: m.version, name: m.name, applied_at: new Date().toISOString() })
+        .execute();
+      log?.('applied migration', { backend: backend.name, version: m.version, name: m.name });
+    }
+  });
+}

@@ -1,0 +1,104 @@
+// The tables as Kysely sees them: one row type per table, columns in snake_case.
+// Records (src/iam/types.ts) are mapped to and from rows in src/store/queries/.
+//
+// Timestamps are ISO-8601 UTC text ("2025-01-02T03:04:05.678Z"): identical on both backends,
+// round-trip exactly, and sort chronologically. JSON values are stored as text.
+
+import type { Kysely } from 'kysely';
+
+export interface GroupsTable {
+  id: string;
+  parent_id: string | null;
+  name: string;
+  description: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface IdentitiesTable {
+  id: string;
+  parent_id: string | null;
+  name: string;
+  description: string;
+  kind: 'aws' | 'user';
+  /** JSON of the AwsIdentityRule; null for users. */
+  rule: string | null;
+  user_issuer: string | null;
+  user_subject: string | null;
+  user_email: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RolesTable {
+  id: string;
+  parent_id: string | null;
+  name: string;
+  description: string;
+  /** JSON array of capabilities. */
+  capabilities: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RoleBindingsTable {
+  id: string;
+  group_id: string;
+  identity_id: string;
+  role_id: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PendingBindingsTable {
+  id: string;
+  group_id: string;
+  email: string;
+  role_id: string;
+  created_at: string;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  alg: 'ES256';
+  /** JSON of the private JWK. */
+  private_jwk: string;
+  /** JSON of the public JWK. */
+  public_jwk: string;
+  created_at: string;
+  activates_at: string;
+  retires_at: string;
+  expires_at: string;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  target: string;
+  group_id: string | null;
+  remote_addr: string | null;
+  /** JSON object. */
+  details: string;
+}
+
+export interface MigrationsTable {
+  version: number;
+  name: string;
+  applied_at: string;
+}
+
+export interface Database {
+  groups: GroupsTable;
+  identities: IdentitiesTable;
+  roles: RolesTable;
+  role_bindings: RoleBindingsTable;
+  pending_bindings: PendingBindingsTable;
+  signing_keys: SigningKeysTable;
+  audit_events: AuditEventsTable;
+  latchkey_migrations: MigrationsTable;
+}
+
+/** A database handle: the store itself, or a transaction of it. */
+export type Db = Kysely<Database>;

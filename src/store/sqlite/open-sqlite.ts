@@ -1,0 +1,41 @@
+// Opens a SQLite file as a Store: parent directories created private (0700), the file itself
+// private (0600, it holds the signing keys), WAL journal, durable commits, enforced foreign keys.
+
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely } from 'kysely';
+import { LatchkeyError } from '../../errors/latchkey-error.js';
+import type { StoreErrorCode } from '../contract.js';
+import { KyselyStore, type StoreLog } from '../kysely-store.js';
+import type { Database as Schema } from '../schema.js';
+import { SqliteImmediateDialect } from './sqlite-immediate-dialect.js';
+import { sqliteBackend } from './sqlite-backend.js';
+
+/** How long a writer waits for another process's write lock before SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 5000;
+
+/** Opens (creating if needed) the SQLite database at `path`; ":memory:" for a throwaway one. */
+export function openSqlite(path: string, log?: StoreLog): KyselyStore {
+  let raw: Database.Database;
+  try {
+    if (path !== ':memory:') {
+      mkdirSync(dirname(resolve(path)), { recursive: true, mode: 0o700 });
+      closeSync(openSync(path, 'a', 0o600)); // creates it 0600; SQLite gives -wal/-shm the same mode
+    }
+    raw = new Database(path);
+    raw.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    const mode = raw.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal' && path !== ':memory:') log?.('SQLite could not enable WAL; using its default journal', { path, mode });
+    raw.pragma('synchronous = FULL');
+    raw.pragma('foreign_keys = ON');
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    throw new LatchkeyError<StoreErrorCode>('STORE_UNAVAILABLE', `cannot open the SQLite database at ${path}`, {
+      code, reason: err instanceof Error ? err.message : String(err),
+    });
+  }
+  const db = new Kysely<Schema>({ dialect: new SqliteImmediateDialect({ database: raw }) });
+  // Kysely closes the handle only if it ever used it.
+  return new KyselyStore(db, sqliteBackend, { log, afterClose: () => { if (raw.open) raw.close(); } });
+}
