@@ -7,6 +7,11 @@
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
+// Leaf modules of the AWS context, not its index (which would bring the server's STS client).
+import {
+  GLOBAL_ENDPOINT_REGION, HEADER, PARAM_ACTION, PARAM_VERSION, STS_ACTION, STS_SERVICE, STS_VERSION,
+} from '../aws/constants.js';
+import { isAwsRegion, resolveStsHost } from '../aws/sts-hosts.js';
 
 type SignerInit = ConstructorParameters<typeof SignatureV4>[0];
 /** Static credentials or a provider (e.g. fromNodeProviderChain()). */
@@ -30,14 +35,16 @@ export interface StsEndpoint {
   region: string;
 }
 
-const ACTION_QUERY = { Action: 'GetCallerIdentity', Version: '2011-06-15' } as const;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
-
-/** The STS host and signing region: global (us-east-1) or regional, China's hosts end in .cn. */
+/**
+ * The STS host and signing region: the global sts.amazonaws.com (us-east-1), or
+ * sts.REGION.amazonaws.com (.com.cn in China), checked against the allow-list the server uses.
+ */
 export function stsEndpoint(region?: string): StsEndpoint {
-  if (region === undefined) return { host: 'sts.amazonaws.com', region: 'us-east-1' };
-  if (!REGION.test(region)) throw new TypeError(`"${region}" is not an AWS region name such as us-east-1`);
-  return { host: `sts.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`, region };
+  if (region === undefined) return { host: 'sts.amazonaws.com', region: GLOBAL_ENDPOINT_REGION };
+  if (!isAwsRegion(region)) throw new TypeError(`"${region}" is not an AWS region name such as us-east-1`);
+  const host = `sts.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
+  if (resolveStsHost(host)?.region !== region) throw new TypeError(`Latchkey accepts no STS endpoint for region ${region}`);
+  return { host, region };
 }
 
 /** Header names as the seed spells them (SigV4 signs them lowercase either way). */
@@ -64,7 +71,7 @@ export function serializeRequestHead(req: RequestHead): string {
   const lines = [`${req.method} ${req.path}${query ? `?${query}` : ''} HTTP/1.1`];
   const names = Object.keys(req.headers);
   // Host first, as HTTP clients write it; the rest in the order they were set and signed.
-  for (const name of [...names.filter((n) => n === 'host'), ...names.filter((n) => n !== 'host')]) {
+  for (const name of [...names.filter((n) => n === HEADER.host), ...names.filter((n) => n !== HEADER.host)]) {
     lines.push(`${displayName(name)}: ${req.headers[name]}`);
   }
   return `${lines.join('\r\n')}\r\n\r\n`;
@@ -80,16 +87,16 @@ export async function signGetCallerIdentity(r: AwsTokenRequest): Promise<Request
     protocol: 'https:',
     hostname: endpoint.host,
     path: '/',
-    query: { ...ACTION_QUERY },
+    query: { [PARAM_ACTION]: STS_ACTION, [PARAM_VERSION]: STS_VERSION },
     headers: {
-      host: endpoint.host,
+      [HEADER.host]: endpoint.host,
       accept: 'application/json',
-      'chainguard-identity': r.identity,
-      'chainguard-audience': r.audience,
+      [HEADER.chainguardIdentity]: r.identity,
+      [HEADER.chainguardAudience]: r.audience,
     },
   });
   const signer = new SignatureV4({
-    service: 'sts',
+    service: STS_SERVICE,
     region: endpoint.region,
     credentials: r.credentials,
     sha256: Hash.bind(null, 'sha256'),

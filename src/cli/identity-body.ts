@@ -2,6 +2,7 @@
 // the server accepts its spellings), from the --aws-* flags, or written for one IAM role.
 
 import { readFile } from 'node:fs/promises';
+import type { AwsPartition } from '../aws/index.js';
 import { CliError } from './cli-error.js';
 import type { CommandInput } from './command-input.js';
 
@@ -21,7 +22,6 @@ const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const ROLE_ID = /^AROA[A-Z0-9]{4,124}$/;
 /** Characters of an AWS role session name (2 to 64 of them; AWS enforces the length). */
 const SESSION = '[\\w+=,.@-]+';
-export const AWS_PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov'] as const;
 
 /** `s` as an RE2 literal (every metacharacter escaped). */
 export function escapeRe2(s: string): string {
@@ -124,7 +124,7 @@ export interface AwsRoleSpec {
   roleName: string;
   /** The role's unique ID (AROA...), to pin this very role. */
   roleId?: string;
-  partition?: (typeof AWS_PARTITIONS)[number];
+  partition?: AwsPartition;
 }
 
 /**

@@ -91,7 +91,6 @@ export function parseCommandLine(tree: CommandSpec, argv: readonly string[]): Co
   }
   const node = path[path.length - 1]!;
   if (node === tree && rest.includes('--version')) return { kind: 'version' };
-  if (node.name === 'version' && path.length === 2) return { kind: 'version' };
 
   // 2. Parse the flags of the command reached.
   const flags = flagsOf(path);
@@ -107,6 +106,7 @@ export function parseCommandLine(tree: CommandSpec, argv: readonly string[]): Co
   }
   const values = parsed.values as Record<string, FlagValue>;
   if (values.help) return { kind: 'help', path };
+  if (node.name === 'version' && path.length === 2) return { kind: 'version' };
   if (!node.load) {
     const first = parsed.positionals[0];
     if (first !== undefined) throw unknownCommand(path, first);
@@ -125,6 +125,11 @@ export function parseCommandLine(tree: CommandSpec, argv: readonly string[]): Co
     if (node.subcommands?.length && pos.max === 0) throw unknownCommand(path, extra);
     throw new CliError('USAGE', `unexpected argument "${extra}" for "${commandName(path)}"`,
       { hint: `usage: ${commandName(path)} ${pos.usage}`.trimEnd() });
+  }
+  const first = parsed.positionals[0];
+  if (pos.choices && first !== undefined && !pos.choices.includes(first)) {
+    throw new CliError('USAGE', `${pos.usage.split(' ')[0]} must be one of ${pos.choices.join(', ')}, not "${first}"`,
+      { hint: `run \`${commandName(path)} --help\`` });
   }
   if (parsed.positionals.length < pos.min) {
     throw new CliError('USAGE', `"${commandName(path)}" needs ${pos.usage}`,

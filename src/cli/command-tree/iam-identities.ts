@@ -1,5 +1,6 @@
 // `latchkey iam identities ...`: assumable identities and the people who have logged in.
 
+import { PARTITIONS } from '../../aws/constants.js';
 import type { CommandSpec } from '../command-spec.js';
 import { AWS_RULE_FLAGS, DESCRIPTION, FILENAME, NEW_NAME, YES, parentFlag } from './common-flags.js';
 
@@ -51,7 +52,7 @@ export const IAM_IDENTITIES: CommandSpec = {
                 { name: 'aws-role-name', arg: 'ROLE', doc: 'Name of the IAM role (required).' },
                 { name: 'aws-role-id', arg: 'AROA...', doc: 'Unique ID of the role (aws iam get-role), to pin this very role.' },
                 {
-                  name: 'aws-partition', arg: 'PARTITION', choices: ['aws', 'aws-cn', 'aws-us-gov'],
+                  name: 'aws-partition', arg: 'PARTITION', choices: PARTITIONS,
                   doc: 'AWS partition of the role: aws, aws-cn or aws-us-gov (default aws).',
                 },
                 parentFlag('Where to create the identity'), DESCRIPTION, YES,

@@ -1,5 +1,5 @@
-// A person's login. The plug-in point for the browser and device flows: `loginHuman` picks the
-// flow the issuer advertises. This build has the dev server's login only (no browser).
+// A person's login. `loginHuman` picks the flow the issuer advertises: the dev server's login
+// (no browser), or the browser and device flows (interactive-login.ts).
 
 import { ApiClient } from '../api-client.js';
 import { CliError } from '../cli-error.js';
@@ -37,8 +37,7 @@ export async function loginHuman(ctx: CliContext, discovery?: Discovery): Promis
   const dev = endpointOf(d, 'latchkey_dev_login_endpoint');
   if (dev) return devLogin(ctx, dev);
   if (endpointOf(d, 'authorization_endpoint') || endpointOf(d, 'device_authorization_endpoint')) {
-    throw new CliError('LOGIN_UNAVAILABLE', 'human login via browser/device flow is not available yet in this build',
-      { hint: 'log in as a workload with `latchkey auth login --identity UIDP --identity-provider aws`, or use `latchkey serve --dev`' });
+    return (await import('./interactive-login.js')).loginInteractively(ctx, d);
   }
   throw new CliError('LOGIN_UNAVAILABLE', `the issuer at ${d.issuer} advertises no login endpoint`,
     { hint: 'check platform.issuer with `latchkey config view`' });

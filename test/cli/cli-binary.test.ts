@@ -1,0 +1,183 @@
+// The built binary, as a user runs it (node bin/latchkey.mjs, HOME in a temp dir): help for
+// every command, the version, config round trips, a cached `auth token` with no server at all,
+// completion scripts that a real bash completes with, and the lazy loading the start-up
+// numbers depend on.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import pkg from '../../package.json' with { type: 'json' };
+import { COMMAND_TREE } from '../../src/cli/command-tree/index.js';
+import type { CommandSpec } from '../../src/cli/command-spec.js';
+import { writeSession } from '../../src/cli/token-cache.js';
+import { builtBinary, latchkey, tempHome } from './support/cli-binary.js';
+import { closedUrl } from './support/closed-port.js';
+import { fakeJwt } from './support/fake-jwt.js';
+
+function commandPaths(spec: CommandSpec, words: string[] = []): string[][] {
+  return [words, ...(spec.subcommands ?? []).filter((c) => !c.passthrough).flatMap((c) => commandPaths(c, [...words, c.name]))];
+}
+
+describe('latchkey (built binary)', () => {
+  before(() => builtBinary());
+
+  it('--version prints the package version', () => {
+    const r = latchkey(['--version'], tempHome().env);
+    assert.equal(r.status, 0);
+    assert.equal(r.stdout, `${pkg.version}\n`);
+    assert.equal(latchkey(['version'], tempHome().env).stdout, `${pkg.version}\n`);
+  });
+
+  it('--help lists every command, the server\'s included, with one line each', () => {
+    const r = latchkey(['--help'], tempHome().env);
+    assert.equal(r.status, 0);
+    for (const c of COMMAND_TREE.subcommands!) assert.match(r.stdout, new RegExp(`^  ${c.name} +${c.summary.slice(0, 20).replace(/[.*+?^${}()|[\]\\`]/g, '\\$&')}`, 'm'));
+    for (const name of ['serve', 'aws-emulator', 'admin']) assert.match(r.stdout, new RegExp(`^  ${name} `, 'm'));
+  });
+
+  it('every command answers --help', () => {
+    const { env } = tempHome();
+    for (const words of commandPaths(COMMAND_TREE)) {
+      const r = latchkey([...words, '--help'], env);
+      assert.equal(r.status, 0, `${words.join(' ')} --help: ${r.stderr}`);
+      assert.match(r.stdout, new RegExp(`Usage:\\n  latchkey${words.map((w) => ` ${w}`).join('')}`), words.join(' '));
+      assert.equal(r.stderr, '');
+    }
+    assert.match(latchkey(['iam', 'id', 'create', 'aws', '-h'], env).stdout, /--filename FILE[\s\S]*--aws-arn-pattern RE2[\s\S]*-y, --yes/);
+  });
+
+  it('hands the server\'s commands their own --help (dispatch reaches their modules)', () => {
+    const { env } = tempHome();
+    for (const name of ['serve', 'aws-emulator', 'admin']) {
+      const r = latchkey([name, '--help'], env);
+      assert.equal(r.status, 0, `${name} --help: ${r.stderr}`);
+      assert.match(r.stdout, new RegExp(`latchkey ${name}`));
+    }
+  });
+
+  it('a wrong command line: exit 2, one line on stderr that says what to do', () => {
+    const r = latchkey(['iam', 'identitys', 'ls'], tempHome().env);
+    assert.equal(r.status, 2);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, 'latchkey: unknown command "identitys" for "latchkey iam": did you mean "identities" or "identity"? run `latchkey iam --help`\n');
+  });
+
+  it('config set, view, unset and reset work on $XDG_CONFIG_HOME/latchkey/config.yaml', () => {
+    const { dir, env } = tempHome();
+    const file = join(dir, 'config', 'latchkey', 'config.yaml');
+    assert.equal(latchkey(['config', 'set', 'platform.api', 'http://latchkey.example:8080/'], env).status, 0);
+    assert.equal(latchkey(['config', 'set', 'auth.mode', 'headless'], env).status, 0);
+    assert.equal(readFileSync(file, 'utf8'), 'platform:\n  api: http://latchkey.example:8080\nauth:\n  mode: headless\n');
+    const view = latchkey(['config', 'view'], env);
+    assert.match(view.stdout, /^platform\.api +http:\/\/latchkey\.example:8080 +\/.*config\.yaml$/m);
+    assert.match(view.stdout, /^platform\.issuer +\(platform\.api\) +default$/m);
+    const json = JSON.parse(latchkey(['config', 'view', '-o', 'json'], { ...env, LATCHKEY_DEFAULT_OUTPUT: 'yaml' }).stdout);
+    assert.deepEqual(json, { platform: { api: 'http://latchkey.example:8080' }, auth: { mode: 'headless', 'refresh-margin': 60 }, default: { output: 'yaml' } });
+    const fromEnv = latchkey(['config', 'view'], { ...env, LATCHKEY_PLATFORM_API: 'http://env:1' });
+    assert.match(fromEnv.stdout, /^platform\.api +http:\/\/env:1 +LATCHKEY_PLATFORM_API$/m);
+    const bad = latchkey(['config', 'set', 'auth.mode', 'sideways'], env);
+    assert.equal(bad.status, 2);
+    assert.equal(bad.stderr, 'latchkey: invalid auth.mode: "sideways" is not one of: browser, headless\n');
+    assert.equal(latchkey(['config', 'unset', 'auth.mode'], env).status, 0);
+    assert.equal(readFileSync(file, 'utf8'), 'platform:\n  api: http://latchkey.example:8080\n');
+    const reset = latchkey(['config', 'reset'], env);
+    assert.equal(reset.status, 2, 'no terminal, no --yes: nothing deleted');
+    assert.ok(readFileSync(file, 'utf8'));
+    assert.equal(latchkey(['config', 'reset', '-y'], env).status, 0);
+    assert.match(latchkey(['config', 'view'], env).stdout, /^platform\.api +http:\/\/127\.0\.0\.1:8080 +default$/m);
+    const other = join(dir, 'other.yaml');
+    assert.equal(latchkey(['--config', other, 'config', 'set', 'default.group', 'acme'], env).status, 0);
+    assert.equal(readFileSync(other, 'utf8'), 'default:\n  group: acme\n');
+  });
+
+  it('a broken config file is one line naming the file, and config commands still fix it', () => {
+    const { dir, env } = tempHome();
+    assert.equal(latchkey(['config', 'set', 'default.group', 'acme'], env).status, 0);
+    writeFileSync(join(dir, 'config', 'latchkey', 'config.yaml'), 'platform:\n  api: nope\n');
+    const r = latchkey(['iam', 'org', 'ls'], env);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /^latchkey: invalid platform\.api \(from .*config\.yaml\): "nope" is not a URL.*: fix it with `latchkey config set platform\.api URL` or `latchkey config unset platform\.api`\n$/);
+    assert.equal(latchkey(['config', 'unset', 'platform.api'], env).status, 0);
+  });
+
+  it('auth token: not logged in is one line and exit 1', () => {
+    const r = latchkey(['auth', 'token'], tempHome().env);
+    assert.equal(r.status, 1);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^latchkey: not logged in to http:\/\/127\.0\.0\.1:8080: run `latchkey auth login`/);
+  });
+
+  it('auth token: a cached token is printed with no server to talk to; status never shows it', async () => {
+    const { dir, env } = tempHome();
+    const api = await closedUrl();
+    const sub = 'f1d5337370e7d8e99282c25286804a5b2cfc1682';
+    const exp = Math.floor(Date.now() / 1000) + 3600;
+    const token = fakeJwt({ sub, exp, aud: api, iss: api, email: 'dev@example.com' });
+    await writeSession(join(dir, 'cache', 'latchkey', 'tokens'), {
+      version: 1, kind: 'human', api, issuer: api, audience: null, token, expiry: new Date(exp * 1000).toISOString(), subject: sub,
+    });
+    const r = latchkey(['auth', 'token', '--api', api], env);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, `${token}\n`);
+    const status = latchkey(['auth', 'status'], { ...env, LATCHKEY_PLATFORM_API: api });
+    assert.equal(status.status, 0);
+    assert.match(status.stdout, new RegExp(`^Identity: +${sub} \\(dev@example\\.com\\)$`, 'm'));
+    assert.match(status.stdout, /^Status: +valid$/m);
+    assert.doesNotMatch(status.stdout, new RegExp(token.split('.')[1]!));
+    const json = JSON.parse(latchkey(['auth', 'status', '-o', 'json', '--api', api], env).stdout);
+    assert.equal(json.id, sub);
+    assert.equal(json.valid, true);
+    assert.doesNotMatch(JSON.stringify(json), new RegExp(token.split('.')[1]!));
+  });
+
+  it('completion bash: a real bash completes words, aliases, flags and flag values', () => {
+    const script = latchkey(['completion', 'bash'], tempHome().env).stdout;
+    const complete = (words: string[]) => {
+      const arr = words.map((w) => `'${w}'`).join(' ');
+      const r = spawnSync('bash', ['-c', `${script}\nCOMP_WORDS=(${arr}); COMP_CWORD=${words.length - 1}; _latchkey; echo "\${COMPREPLY[*]}"`], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout.trim().split(' ').filter(Boolean);
+    };
+    assert.deepEqual(complete(['latchkey', 'iam', 'id', '']), ['create', 'list', 'ls', 'describe', 'update', 'delete']);
+    assert.deepEqual(complete(['latchkey', 'iam', 'o']), ['organizations', 'organization', 'orgs', 'org']);
+    assert.deepEqual(complete(['latchkey', '--api', 'http://x', 'iam', 'id', 'create', 'aws', '--f']), ['--filename']);
+    assert.deepEqual(complete(['latchkey', 'iam', 'org', 'ls', '-o', '']), ['table', 'json', 'yaml', 'id']);
+    assert.deepEqual(complete(['latchkey', 'config', 'set', 'auth.']), ['auth.mode', 'auth.refresh-margin']);
+    assert.deepEqual(complete(['latchkey', 'auth', 'login', '--identity-provider', '']), ['aws']);
+    assert.deepEqual(complete(['latchkey', 'completion', '']), ['bash', 'zsh']);
+  });
+
+  it('completion zsh: a script zsh accepts', (t) => {
+    const script = latchkey(['completion', 'zsh'], tempHome().env).stdout;
+    assert.match(script, /^#compdef latchkey\n/);
+    if (spawnSync('zsh', ['--version']).status !== 0) return t.skip('zsh is not installed');
+    const r = spawnSync('zsh', ['-n'], { input: script, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+  });
+
+  it('--version and a cached auth token load no package code and no other command', () => {
+    const dist = join(dirname(builtBinary()), '..', 'dist');
+    const staticClosure = (file: string, seen = new Set<string>()): Set<string> => {
+      if (seen.has(file)) return seen;
+      seen.add(file);
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/^(?:import|export)[^'"]*from\s*["'](\.[^"']+)["']|^import\s*["'](\.[^"']+)["']/gm)) {
+        staticClosure(join(dirname(file), (m[1] ?? m[2])!), seen);
+      }
+      return seen;
+    };
+    const sources = (files: Set<string>) => [...files].flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/^\/\/ ((?:node_modules|src)\/\S+)$/gm)].map((m) => m[1]!));
+    const entry = join(dist, 'latchkey.mjs');
+    const startupFiles = staticClosure(entry);
+    const startup = sources(startupFiles);
+    assert.deepEqual(startup.filter((s) => s.startsWith('node_modules/')), [], 'no package is loaded at start-up');
+    assert.deepEqual(startup.filter((s) => s.startsWith('src/cli/commands/')), [], 'no command is loaded at start-up');
+    const loader = [...startupFiles].find((f) => /import\("\.\/(?:chunks\/)?auth-token-[^"]+"\)/.test(readFileSync(f, 'utf8')))!;
+    const tokenChunk = /import\("(\.\/(?:chunks\/)?auth-token-[^"]+)"\)/.exec(readFileSync(loader, 'utf8'))![1]!;
+    const tokenPath = sources(staticClosure(join(dirname(loader), tokenChunk)));
+    assert.deepEqual(tokenPath.filter((s) => s.startsWith('node_modules/')), [], 'auth token loads no package');
+    assert.deepEqual(tokenPath.filter((s) => s.startsWith('src/cli/commands/')), ['src/cli/commands/auth-token.ts']);
+  });
+});
