@@ -38,14 +38,19 @@ export async function confirm(ctx: CliContext, input: CommandInput, opts: Confir
   if (!yes) throw new CliError('ABORTED', 'cancelled; nothing was changed');
 }
 
-/** The seed's "Creating new identity NAME (aws) in location PARENT." then the question. */
+/**
+ * The seed's "Creating new identity NAME (aws) in location PARENT." then the question. With
+ * --yes neither is printed: the caller asked to run non-interactively.
+ */
 export async function confirmCreate(ctx: CliContext, input: CommandInput, what: string, where: string): Promise<void> {
+  if (input.bool('yes')) return;
   ctx.notice(`Creating new ${what} in location ${where}.`);
   await confirm(ctx, input);
 }
 
 /** "Deleting WHAT." then the question (default no; --yes needed without a terminal). */
 export async function confirmDelete(ctx: CliContext, input: CommandInput, what: string): Promise<void> {
+  if (input.bool('yes')) return;
   ctx.notice(`Deleting ${what}.`);
   await confirm(ctx, input, { destructive: true });
 }

@@ -1,0 +1,209 @@
+// The seed (shared/seed/000_ca535fcb76527fb0.txt) end to end, with `latchkey` for `chainctl`:
+// the built binary against `latchkey serve --dev` (a real server process, its AWS emulator as
+// STS and IMDSv2), driven by bash with the seed's own command lines, jq and curl included.
+
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { builtBinary } from '../cli/support/cli-binary.js';
+
+const ACCOUNT = '123456789012'; // the dev emulator's principal (src/server/dev-extension.ts)
+const ID_JSON = {
+  name: 'aws-instance',
+  awsIdentity: {
+    aws_account: ACCOUNT,
+    arnPattern: `^arn:aws:sts::${ACCOUNT}:assumed-role/latchkey-dev-role/(.*)$`,
+    userIdPattern: '^AROA(.*)$',
+  },
+};
+const HEADLESS = 'Using "headless" auth mode as set in configuration. To disable: latchkey config unset auth.mode\n';
+
+interface Machine {
+  home: string;
+  env: Record<string, string>;
+}
+
+/** A machine of its own: HOME and XDG dirs, `latchkey` on PATH, no AWS setup of the caller's. */
+function machine(extra: Record<string, string> = {}): Machine {
+  const home = mkdtempSync(join(tmpdir(), 'latchkey-seed-'));
+  const bin = join(home, 'bin');
+  spawnSync('mkdir', ['-p', bin]);
+  writeFileSync(join(bin, 'latchkey'), `#!/bin/sh\nexec "${process.execPath}" "${builtBinary()}" "$@"\n`, { mode: 0o755 });
+  return {
+    home,
+    env: {
+      PATH: `${bin}:/usr/local/bin:/usr/bin:/bin`,
+      HOME: home,
+      XDG_CONFIG_HOME: join(home, 'config'),
+      XDG_CACHE_HOME: join(home, 'cache'),
+      AWS_CONFIG_FILE: join(home, 'no-aws-config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-aws-credentials'),
+      NO_PROXY: '*',
+      ...extra,
+    },
+  };
+}
+
+/** Runs a bash script (set -euo pipefail) on a machine; resolves with its output. */
+function sh(m: Machine, script: string, env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn('bash', ['-c', `set -euo pipefail\ncd "$HOME"\n${script}`], { env: { ...m.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stdin.end();
+    child.on('close', (status) => done({ status, stdout, stderr }));
+  });
+}
+
+function ok(r: { status: number | null; stdout: string; stderr: string }, what: string): string {
+  assert.equal(r.status, 0, `${what} failed:\n${r.stderr}`);
+  return r.stdout;
+}
+
+describe('the seed, with latchkey for chainctl, against latchkey serve --dev', () => {
+  let server: ChildProcess;
+  let api = '';
+  let emulator = '';
+  let identity = '';
+  let parent = '';
+  const laptop = machine();
+  const ec2 = machine();
+
+  before(async () => {
+    const data = mkdtempSync(join(tmpdir(), 'latchkey-seed-server-'));
+    server = spawn(process.execPath, [builtBinary(), 'serve', '--dev', '--port', '0'], {
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: data, XDG_DATA_HOME: data },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let banner = '';
+    await new Promise<void>((ready, fail) => {
+      const timer = setTimeout(() => fail(new Error(`latchkey serve --dev did not start:\n${banner}`)), 60_000);
+      server.stderr!.on('data', (d: Buffer) => {
+        banner += d.toString();
+        const a = /dev server at (http:\/\/[\d.:]+)/.exec(banner);
+        const e = /AWS emulator at (http:\/\/[\d.:]+)/.exec(banner);
+        if (a && e) {
+          [api, emulator] = [a[1]!, e[1]!];
+          clearTimeout(timer);
+          ready();
+        }
+      });
+      server.on('exit', (code) => fail(new Error(`latchkey serve --dev exited (${code}):\n${banner}`)));
+    });
+    for (const m of [laptop, ec2]) ok(await sh(m, `latchkey config set platform.api ${api}`), 'config set');
+    writeFileSync(join(laptop.home, 'id.json'), JSON.stringify(ID_JSON, null, 3));
+  });
+
+  after(() => {
+    server?.kill();
+  });
+
+  it('on the workstation: login, find the org, create the identity, bind viewer, list (the seed\'s lines)', async () => {
+    const out = ok(await sh(laptop, `
+latchkey auth login
+export PARENT=$(latchkey iam org ls -o json | jq -r '.items[0].id')
+export CHAINGUARD_IDENTITY=$(latchkey iam id create aws --filename id.json -oid --parent $PARENT)
+export ROLE=$(latchkey iam roles list --name viewer -oid)
+latchkey iam rolebinding create --identity $CHAINGUARD_IDENTITY --role $ROLE --parent $PARENT
+echo "PARENT=$PARENT"
+echo "CHAINGUARD_IDENTITY=$CHAINGUARD_IDENTITY"
+latchkey iam identities list
+`), 'the seed on the workstation');
+    parent = /^PARENT=([0-9a-f]{40})$/m.exec(out)![1]!;
+    identity = /^CHAINGUARD_IDENTITY=([0-9a-f]{40}\/[0-9a-f]{16})$/m.exec(out)![1]!;
+    assert.ok(identity.startsWith(`${parent}/`));
+    assert.match(out, /^Successfully logged in\.\nValid! Id: [0-9a-f]{40}\n/);
+    assert.match(out, new RegExp(`^${identity} +aws-instance +aws`, 'm'));
+    const bindings = ok(await sh(laptop, `latchkey iam role-bindings list --identity ${identity}`), 'bindings');
+    assert.match(bindings, new RegExp(`aws-instance +viewer +${parent}`));
+  });
+
+  it('create prints the seed\'s notice on stderr, only the UIDP on stdout', async () => {
+    const r = await sh(laptop, `latchkey iam id create aws second --filename id.json -oid --parent ${parent}`);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^[0-9a-f]{40}\/[0-9a-f]{16}\n$/);
+    assert.equal(r.stderr, `Creating new identity second (aws) in location ${parent}.\n`);
+  });
+
+  it('on EC2: the seed\'s IMDSv2 + curl pipeline, then auth login --identity-token prints the seed\'s lines', async () => {
+    ok(await sh(ec2, 'latchkey config set auth.mode headless'), 'config set auth.mode');
+    const emu = new URL(emulator).host;
+    const r = await sh(ec2, `
+TOKEN=\`curl -s -X PUT "http://${emu}/latest/api/token" -H "X-aws-ec2-metadata-token-ttl-seconds: 21600"\`
+ROLE=$(curl -H "X-aws-ec2-metadata-token: $TOKEN" -s http://${emu}/latest/meta-data/iam/security-credentials/)
+curl -H "X-aws-ec2-metadata-token: $TOKEN" -s http://${emu}/latest/meta-data/iam/security-credentials/$ROLE | jq -j '"export AWS_ACCESS_KEY_ID=", .AccessKeyId, "\\nexport AWS_SECRET_ACCESS_KEY=", .SecretAccessKey,"\\nexport AWS_SESSION_TOKEN=" , .Token' > vars
+. ./vars
+TOK=$(curl -X POST "http://sts.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15" --connect-to sts.amazonaws.com:80:${emu} --aws-sigv4 "aws:amz:us-east-1:sts" -H "x-amz-security-token: $AWS_SESSION_TOKEN" --user "$AWS_ACCESS_KEY_ID":"$AWS_SECRET_ACCESS_KEY" -H"Chainguard-Identity: $CHAINGUARD_IDENTITY" -H "Chainguard-Audience: ${api}" -H"Accept: application/json" -v  2>&1 > /dev/null | grep '^> ' | sed 's/> //' | base64 -w0)
+latchkey auth login  --identity-token $TOK --identity "$CHAINGUARD_IDENTITY"
+`, { CHAINGUARD_IDENTITY: identity });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, `Successfully exchanged token.\nValid! Id: ${identity}\n`);
+    assert.equal(r.stderr, HEADLESS);
+  });
+
+  it('as that identity: listing works, creating is refused with the binding to ask for', async () => {
+    const list = ok(await sh(ec2, 'latchkey iam identities list'), 'list as the AWS identity');
+    assert.match(list, new RegExp(`^${identity} +aws-instance +aws`, 'm'));
+    writeFileSync(join(ec2.home, 'id.json'), JSON.stringify({ ...ID_JSON, name: 'sneaky' }));
+    const r = await sh(ec2, `latchkey iam id create aws --filename id.json -oid --parent ${parent} -y`);
+    assert.equal(r.status, 1);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr,
+      `latchkey: cannot create identity "sneaky" in ${parent} (PERMISSION_DENIED): identity ${identity} has no role binding that `
+      + `grants identity.create in ${parent}; ask an owner to run \`latchkey iam rolebinding create --identity ${identity} --role editor --parent ${parent}\`\n`);
+  });
+
+  it('one command instead of the pipeline: credentials from IMDSv2', async () => {
+    const m = machine({ LATCHKEY_PLATFORM_API: api, AWS_EC2_METADATA_SERVICE_ENDPOINT: emulator });
+    const r = await sh(m, `latchkey auth login --identity ${identity} --identity-provider aws`);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, `Successfully exchanged token.\nValid! Id: ${identity}\n`);
+    assert.match(ok(await sh(m, 'latchkey iam identities list'), 'list'), /aws-instance/);
+    const status = ok(await sh(m, 'latchkey auth status -o json'), 'status');
+    assert.deepEqual(JSON.parse(status).kind, 'workload');
+    // The token it would present: bound to this identity and this issuer, for the global endpoint.
+    const head = Buffer.from(ok(await sh(m, `latchkey aws token --identity ${identity}`), 'aws token').trim(), 'base64').toString();
+    assert.match(head, /^POST \/\?Action=GetCallerIdentity&Version=2011-06-15 HTTP\/1\.1\r\nHost: sts\.amazonaws\.com\r\n/);
+    assert.match(head, new RegExp(`\r\nChainguard-Identity: ${identity}\r\nChainguard-Audience: ${api}\r\n`));
+  });
+
+  it('one command instead of the pipeline: credentials from environment variables', async () => {
+    const emu = new URL(emulator).host;
+    const m = machine({ LATCHKEY_PLATFORM_API: api, AWS_EC2_METADATA_DISABLED: 'true' });
+    const r = await sh(m, `
+TOKEN=$(curl -s -X PUT "http://${emu}/latest/api/token" -H "X-aws-ec2-metadata-token-ttl-seconds: 60")
+ROLE=$(curl -s -H "X-aws-ec2-metadata-token: $TOKEN" http://${emu}/latest/meta-data/iam/security-credentials/)
+CREDS=$(curl -s -H "X-aws-ec2-metadata-token: $TOKEN" http://${emu}/latest/meta-data/iam/security-credentials/$ROLE)
+export AWS_ACCESS_KEY_ID=$(echo "$CREDS" | jq -r .AccessKeyId) AWS_SECRET_ACCESS_KEY=$(echo "$CREDS" | jq -r .SecretAccessKey) AWS_SESSION_TOKEN=$(echo "$CREDS" | jq -r .Token)
+latchkey auth login --identity ${identity} --identity-provider aws
+`);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, `Successfully exchanged token.\nValid! Id: ${identity}\n`);
+    const none = await sh(machine({ LATCHKEY_PLATFORM_API: api, AWS_EC2_METADATA_DISABLED: 'true' }),
+      `latchkey auth login --identity ${identity} --identity-provider aws`);
+    assert.equal(none.status, 1);
+    assert.match(none.stderr, /^latchkey: cannot find AWS credentials: .*: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/);
+  });
+
+  it('the token cache: 0600 files; a cached auth token needs no server at all', async () => {
+    const dir = join(ec2.home, 'cache', 'latchkey', 'tokens');
+    const files = readdirSync(dir);
+    assert.equal(files.length, 1);
+    assert.equal(statSync(dir).mode & 0o777, 0o700);
+    assert.equal(statSync(join(dir, files[0]!)).mode & 0o777, 0o600);
+    const first = ok(await sh(ec2, 'latchkey auth token'), 'auth token');
+    assert.equal(first.split('.').length, 3);
+    server.kill();
+    await new Promise((r) => server.once('exit', r));
+    const second = ok(await sh(ec2, 'latchkey auth token'), 'auth token with the server gone');
+    assert.equal(second, first);
+    const down = await sh(ec2, 'latchkey iam identities list');
+    assert.equal(down.status, 1);
+    assert.match(down.stderr, new RegExp(`^latchkey: cannot reach the Latchkey API at ${api}: .*is \`latchkey serve\` running\\?`));
+  });
+});
