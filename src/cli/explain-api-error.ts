@@ -42,7 +42,9 @@ function hintFor(code: string, f: ApiFailure): string {
   switch (code) {
     case 'PERMISSION_DENIED': {
       const who = f.caller ? `identity ${f.caller}` : 'you';
-      if (!op.capability || !op.where) return `${who} lack the capability this needs; ask an owner of the location for a role binding`;
+      if (!op.capability || !op.where) {
+        return `${f.caller ? `${who} lacks` : 'you lack'} ${op.capability ?? 'the capability this needs'}; ask an owner of the location for a role binding`;
+      }
       const id = f.caller ?? 'YOUR_IDENTITY';
       return `${who} has no role binding that grants ${op.capability} in ${op.where}; ask an owner to run `
         + `\`latchkey iam rolebinding create --identity ${id} --role ${leastRoleFor(op.capability)} --parent ${op.where}\``;

@@ -92,6 +92,22 @@ describe('latchkey (built binary)', () => {
     assert.equal(readFileSync(other, 'utf8'), 'default:\n  group: acme\n');
   });
 
+  it('on a terminal, asks first; "n" changes nothing (a real pty, via script(1))', (t) => {
+    if (spawnSync('script', ['--version']).status !== 0) return t.skip('script(1) is not installed');
+    const { dir, env } = tempHome();
+    assert.equal(latchkey(['config', 'set', 'default.group', 'acme'], env).status, 0);
+    const onTerminal = (answer: string) => spawnSync('bash', ['-c', `(sleep 2; printf '${answer}\\r') | script -qec "$CMD" /dev/null`], {
+      env: { ...env, PATH: process.env.PATH!, CMD: `"${process.execPath}" "${builtBinary()}" config reset` }, encoding: 'utf8', timeout: 30_000,
+    });
+    const no = onTerminal('n');
+    assert.equal(no.status, 1);
+    assert.match(no.stdout, /Deleting the configuration file .*config\.yaml\.\r?\nDo you want to continue\? \[y,N\]: n\r?\nlatchkey: cancelled; nothing was changed/);
+    assert.ok(readFileSync(join(dir, 'config', 'latchkey', 'config.yaml'), 'utf8'));
+    const yes = onTerminal('y');
+    assert.equal(yes.status, 0, yes.stdout);
+    assert.match(yes.stdout, /\[y,N\]: y\r?\nDeleted /);
+  });
+
   it('a broken config file is one line naming the file, and config commands still fix it', () => {
     const { dir, env } = tempHome();
     assert.equal(latchkey(['config', 'set', 'default.group', 'acme'], env).status, 0);

@@ -130,6 +130,13 @@ latchkey iam identities list
     assert.equal(r.stderr, `Creating new identity second (aws) in location ${parent}.\n`);
   });
 
+  it('on a terminal, create asks as the seed shows; Enter means yes', async (t) => {
+    if (spawnSync('script', ['--version']).status !== 0) return t.skip('script(1) is not installed');
+    const r = await sh(laptop, `(sleep 2; printf '\\r') | script -qec "latchkey iam id create aws third --filename id.json -oid --parent ${parent}" /dev/null`);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, new RegExp(`^Creating new identity third \\(aws\\) in location ${parent}\\.\\r?\\nDo you want to continue\\? \\[Y,n\\]: \\r?\\n${parent}/[0-9a-f]{16}\\r?\\n$`));
+  });
+
   it('on EC2: the seed\'s IMDSv2 + curl pipeline, then auth login --identity-token prints the seed\'s lines', async () => {
     ok(await sh(ec2, 'latchkey config set auth.mode headless'), 'config set auth.mode');
     const emu = new URL(emulator).host;
