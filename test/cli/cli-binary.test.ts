@@ -165,12 +165,25 @@ describe('latchkey (built binary)', () => {
     assert.deepEqual(complete(['latchkey', 'completion', '']), ['bash', 'zsh']);
   });
 
-  it('completion zsh: a script zsh accepts', (t) => {
+  it('completion zsh: a real zsh completes, and file flags fall back to file names', (t) => {
     const script = latchkey(['completion', 'zsh'], tempHome().env).stdout;
     assert.match(script, /^#compdef latchkey\n/);
     if (spawnSync('zsh', ['--version']).status !== 0) return t.skip('zsh is not installed');
-    const r = spawnSync('zsh', ['-n'], { input: script, encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr);
+    assert.equal(spawnSync('zsh', ['-n'], { input: script, encoding: 'utf8' }).status, 0);
+    // compadd and _files stand in for the completion system's, printing what they are given.
+    const complete = (words: string[]) => {
+      const r = spawnSync('zsh', ['-c', `compdef() { : }; compadd() { shift; print -r -- "$*" }; _files() { print FILES }
+${script}
+words=(${words.map((w) => `'${w}'`).join(' ')}); CURRENT=${words.length}; _latchkey; print -r -- "$PATH"`], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } });
+      assert.equal(r.status, 0, r.stderr);
+      const [out, path] = r.stdout.trim().split('\n');
+      assert.equal(path, '/usr/bin:/bin', 'the script must not clobber $path');
+      return out!.split(' ');
+    };
+    assert.deepEqual(complete(['latchkey', 'iam', 'id', '']), ['create', 'list', 'ls', 'describe', 'update', 'delete']);
+    assert.deepEqual(complete(['latchkey', 'iam', 'org', 'ls', '-o', '']), ['table', 'json', 'yaml', 'id']);
+    assert.ok(complete(['latchkey', '--api', 'http://x', 'iam', 'id', 'create', 'aws', '--f']).includes('--filename'));
+    assert.deepEqual(complete(['latchkey', 'iam', 'id', 'create', '--filename', '']), ['FILES']);
   });
 
   it('--version and a cached auth token load no package code and no other command', () => {
