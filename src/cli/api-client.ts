@@ -40,9 +40,11 @@ const fix = {
   issuer: 'is `latchkey serve` running? set its URL with `latchkey config set platform.api URL` (and platform.issuer, if the issuer is elsewhere)',
 };
 
+const isAbsolute = (path: string): boolean => /^https?:\/\//.test(path);
+
 /** `path` is relative to the base, or an absolute URL taken from the issuer's discovery. */
 function urlOf(base: string, path: string, query?: Record<string, string | undefined>): string {
-  const u = /^https?:\/\//.test(path) ? new URL(path) : new URL(base + path);
+  const u = isAbsolute(path) ? new URL(path) : new URL(base + path);
   for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) u.searchParams.append(k, v);
   return u.href;
 }
@@ -66,7 +68,8 @@ export class ApiClient {
   async send<T = unknown>(req: ApiRequest): Promise<T> {
     const url = urlOf(this.opts.base, req.path, req.query);
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': `latchkey-cli/${VERSION}` };
-    const bearer = req.bearer ?? (this.opts.token ? await this.opts.token() : undefined);
+    // The session's token goes to the configured base only, never to an advertised absolute URL.
+    const bearer = req.bearer ?? (this.opts.token && !isAbsolute(req.path) ? await this.opts.token() : undefined);
     if (bearer) headers.authorization = `Bearer ${bearer}`;
     let body: string | undefined;
     if (req.json !== undefined) {

@@ -46,6 +46,11 @@ export async function run(ctx: CliContext, input: CommandInput): Promise<void> {
     throw new CliError('USAGE', '--identity needs --identity-token TOKEN|PATH or --identity-provider aws');
   }
   if (input.has('aws-region')) throw new CliError('USAGE', '--aws-region goes with --identity-provider aws');
-  const session = await loginHuman(ctx);
+  // --headless for this login only: the flows read auth.mode from the settings.
+  const settingsNow = await ctx.settings();
+  const loginCtx: CliContext = input.bool('headless')
+    ? { ...ctx, settings: async () => ({ ...settingsNow, authMode: 'headless' }) }
+    : ctx;
+  const session = await loginHuman(loginCtx);
   ctx.stdout.write(`Successfully logged in.\nValid! Id: ${session.subject}\n`);
 }
