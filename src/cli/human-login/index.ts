@@ -5,30 +5,17 @@ import { ApiClient } from '../api-client.js';
 import { CliError } from '../cli-error.js';
 import type { CliContext } from '../context.js';
 import { endpointOf, fetchDiscovery, type Discovery } from '../discovery.js';
-import { readTokenAnswer } from '../exchange-token.js';
-import { writeSession, type HumanSession } from '../token-cache.js';
+import type { HumanSession } from '../token-cache.js';
+import { saveSession } from './oauth-client.js';
 
 /** `latchkey serve --dev`: POST to the advertised endpoint, no browser (loopback only). */
 async function devLogin(ctx: CliContext, endpoint: string): Promise<HumanSession> {
   const s = await ctx.settings();
   const client = new ApiClient(ctx, { base: s.issuer, server: 'issuer' });
   const what = 'log in with the dev server\'s built-in user';
-  const res = await client.send({ method: 'POST', path: endpoint, json: {}, op: { what } });
-  const answer = readTokenAnswer(res, what);
-  const r = res as Record<string, unknown>;
-  const refreshToken = typeof r.refreshToken === 'string' ? r.refreshToken
-    : typeof r.refresh_token === 'string' ? r.refresh_token : undefined;
-  const session: HumanSession = {
-    version: 1,
-    kind: 'human',
-    api: s.api,
-    issuer: s.issuer,
-    audience: s.audience ?? null,
-    ...answer,
-    ...(refreshToken ? { refreshToken } : {}),
-  };
-  await writeSession(s.cacheDir, session);
-  return session;
+  const res = await client.send<Record<string, unknown> | undefined>({ method: 'POST', path: endpoint, json: {}, op: { what } });
+  // docs/api.md spells it refreshToken; saveSession reads OAuth's refresh_token.
+  return saveSession(ctx, { ...res, refresh_token: res?.refresh_token ?? res?.refreshToken }, what);
 }
 
 /** Logs a person in with the best flow the issuer offers, and caches the session. */
