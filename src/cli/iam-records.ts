@@ -39,7 +39,7 @@ export const IDENTITY_COLUMNS: readonly Column<IdentityRecord>[] = [
   { header: 'ID', value: (i) => i.id },
   { header: 'NAME', value: (i) => i.name },
   { header: 'TYPE', value: identityType },
-  { header: 'DESCRIPTION', value: (i) => i.description ?? (i.user?.email ?? '') },
+  { header: 'DESCRIPTION', value: (i) => i.description || i.user?.email || '' },
 ];
 
 export const ROLE_COLUMNS: readonly Column<Role>[] = [
