@@ -95,7 +95,7 @@ export function parseCommandLine(tree: CommandSpec, argv: readonly string[]): Co
   // 2. Parse the flags of the command reached.
   const flags = flagsOf(path);
   const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
-  for (const f of flags) options[f.name] = f.short ? { type: f.arg ? 'string' : 'boolean', short: f.short } : { type: f.arg ? 'string' : 'boolean' };
+  for (const f of flags) options[f.name] = { type: f.arg ? 'string' : 'boolean', ...(f.short ? { short: f.short } : {}) };
   let parsed: { values: Record<string, FlagValue | FlagValue[]>; positionals: string[] };
   try {
     parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
@@ -139,9 +139,7 @@ export function parseCommandLine(tree: CommandSpec, argv: readonly string[]): Co
   const globals: Record<string, string | undefined> = {};
   const own: Record<string, FlagValue> = {};
   for (const [k, v] of Object.entries(values)) {
-    if (GLOBAL_NAMES.has(k)) {
-      if (typeof v === 'string') globals[k] = v;
-    }
+    if (GLOBAL_NAMES.has(k) && typeof v === 'string') globals[k] = v;
     own[k] = v;
   }
   const words = path.slice(1).map((c) => c.name).join(' ');
