@@ -29,6 +29,7 @@ export interface AppDeps {
   logger: FastifyServerOptions['logger'];
   /** Extra routes other contexts add (human login, dev login). */
   plugins?: Array<(app: FastifyInstance) => void | Promise<void>>;
+  serverFactory?: FastifyServerOptions['serverFactory'];
 }
 
 export async function buildApp(d: AppDeps): Promise<FastifyInstance> {
@@ -36,10 +37,10 @@ export async function buildApp(d: AppDeps): Promise<FastifyInstance> {
     logger: d.logger,
     bodyLimit: d.bodyLimit,
     trustProxy: d.trustProxy,
-    maxParamLength: 2000,
+    routerOptions: { maxParamLength: 2000 },
     return503OnClosing: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, useDefaults: false, allErrors: false } },
-    disableRequestLogging: false,
+    ...(d.serverFactory ? { serverFactory: d.serverFactory } : {}),
   });
   // Forms for /sts/exchange (botocore-style clients post forms); kept as a string and parsed strictly there.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_req, body, done) => done(null, body));

@@ -1,15 +1,17 @@
 // The one table from error code to HTTP status. Every code of every context is here
 // (the type makes a missing one a compile error); anything else is a 500.
 
-import type { AwsTokenErrorCode } from '../aws/index.js';
+import { AUTH_ERROR_STATUS, type AuthErrorCode } from '../auth/errors.js';
+import { AWS_TOKEN_ERROR_STATUS, type AwsTokenErrorCode } from '../aws/index.js';
 import type { IamErrorCode } from '../iam/errors.js';
 import type { TokenErrorCode } from '../oidc/errors.js';
+import { UPSTREAM_ERROR_STATUS, type UpstreamErrorCode } from '../oidc/upstream/errors.js';
 import type { StoreErrorCode } from '../store/contract.js';
 import { STS_ERROR_STATUS, type StsErrorCode } from '../sts/errors.js';
-import { AWS_ERROR_STATUS } from './aws-error-status.js';
 import type { HttpErrorCode } from './errors.js';
 
-export type ErrorCode = IamErrorCode | TokenErrorCode | StoreErrorCode | StsErrorCode | AwsTokenErrorCode | HttpErrorCode;
+export type ErrorCode = IamErrorCode | TokenErrorCode | StoreErrorCode | StsErrorCode | AwsTokenErrorCode | HttpErrorCode
+  | AuthErrorCode | UpstreamErrorCode;
 
 const IAM: Record<IamErrorCode, number> = {
   INVALID_ARGUMENT: 400, NOT_FOUND: 404, PERMISSION_DENIED: 403, ALREADY_EXISTS: 409, FAILED_PRECONDITION: 409,
@@ -23,7 +25,7 @@ const HTTP: Record<HttpErrorCode, number> = {
 };
 
 export const ERROR_STATUS: Record<ErrorCode, number> = {
-  ...IAM, ...TOKEN, ...STORE, ...HTTP, ...STS_ERROR_STATUS, ...AWS_ERROR_STATUS,
+  ...IAM, ...TOKEN, ...STORE, ...HTTP, ...STS_ERROR_STATUS, ...AWS_TOKEN_ERROR_STATUS, ...AUTH_ERROR_STATUS, ...UPSTREAM_ERROR_STATUS,
 };
 
 /** The HTTP status of a code; unknown codes are 500. */

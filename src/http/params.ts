@@ -20,7 +20,7 @@ export function parentScope(what: string) {
   };
 }
 
-const Str = (max = 2000) => Type.String({ maxLength: max });
+const Str = (max = 2000) => Type.Optional(Type.String({ maxLength: max }));
 
 /** Query schema shared by lists: position filters (both spellings) and paging. */
 export function listQuery(extra: Record<string, TSchema> = {}) {
@@ -29,8 +29,8 @@ export function listQuery(extra: Record<string, TSchema> = {}) {
       id: Str(), name: Str(200),
       'uidp.childrenOf': Str(), 'uidp.descendantsOf': Str(),
       'uidp.children_of': Str(), 'uidp.descendants_of': Str(),
-      pageSize: Type.Integer({ minimum: 1, maximum: 1000 }), pageToken: Str(),
-      ...extra,
+      pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })), pageToken: Str(),
+      ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, Type.Optional(v)])),
     },
     { additionalProperties: false },
   );

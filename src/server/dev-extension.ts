@@ -1,20 +1,17 @@
-// `latchkey serve --dev`: loopback only, a dev data directory, the AWS emulator wired in as
-// STS, and a built-in dev user who owns a dev organization and logs in with no browser.
+// `latchkey serve --dev`: loopback only, a dev data directory, and the AWS emulator wired in as
+// STS. Dev login (the built-in dev user, who owns a dev organization, logging in with no
+// browser) is part of human login: src/auth, enabled by `config.dev`.
 
-import type { FastifyInstance } from 'fastify';
 import { startAwsEmulator, type AwsEmulator } from '../aws/emulator/index.js';
-import { isLoopbackHost, type ServerConfig } from '../config/index.js';
-import { LatchkeyError } from '../errors/index.js';
-import { OPERATOR, builtinRoleId } from '../iam/index.js';
-import type { ServerExtension, ServerParts } from './create-server.js';
+import type { ServerConfig } from '../config/index.js';
+import type { ServerExtension } from './create-server.js';
 
+export { DEV_USER } from '../auth/index.js';
 export const DEV_PRINCIPAL = { account: '123456789012', roleName: 'latchkey-dev-role', sessionName: 'i-0123456789abcdef0' };
-export const DEV_USER = { subject: 'dev', email: 'dev@latchkey.localhost', name: 'Dev User' };
-const DEV_ORG = 'dev-org';
 
 export async function devExtension(config: ServerConfig): Promise<{
   config: ServerConfig;
-  extension: (parts: Omit<ServerParts, 'app' | 'close'>) => Promise<ServerExtension>;
+  extension: () => ServerExtension;
   announce: (address: string) => void;
 }> {
   const emulator: AwsEmulator = await startAwsEmulator({
@@ -27,31 +24,7 @@ export async function devExtension(config: ServerConfig): Promise<{
     ...config,
     stsEndpoints: { ...Object.fromEntries(stsHosts.map((h) => [h, emulator.url])), ...config.stsEndpoints },
   };
-  const extension = async (parts: Omit<ServerParts, 'app' | 'close'>): Promise<ServerExtension> => {
-    const userInfo = { issuer: `${config.issuerUrl}/dev`, subject: DEV_USER.subject, email: DEV_USER.email };
-    const { identity: user } = await parts.iam.identities.upsertUser(OPERATOR, userInfo, DEV_USER.name);
-    const orgs = await parts.store.listGroups({ rootsOnly: true, limit: 1 });
-    if (orgs.length === 0) {
-      const org = await parts.iam.groups.createOrganization(OPERATOR, { name: DEV_ORG, description: 'Created by latchkey serve --dev' });
-      await parts.iam.bindings.create(OPERATOR, org.id, { identity: user.id, role: builtinRoleId('owner') });
-    }
-    return {
-      discovery: { latchkey_dev_login_endpoint: `${config.issuerUrl}/auth/v1/dev/login` },
-      close: () => emulator.close(),
-      routes: (app: FastifyInstance) => {
-        app.post('/auth/v1/dev/login', {
-          config: { auth: { public: true } },
-          schema: { tags: ['auth'], summary: 'Dev login (only under serve --dev, loopback only)' },
-        }, async (req) => {
-          if (!isLoopbackHost(req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '')) {
-            throw new LatchkeyError('PERMISSION_DENIED', 'dev login answers loopback clients only');
-          }
-          const minted = await parts.issuer.mint({ sub: user.id, aud: [config.apiAudience], ttlSeconds: config.tokenTtl, extra: { email: DEV_USER.email } });
-          return { token: minted.token, expiry: minted.expiry.toISOString(), identity: user.id };
-        });
-      },
-    };
-  };
+  const extension = (): ServerExtension => ({ close: () => emulator.close() });
   const announce = (address: string) => {
     const u = emulator.url;
     process.stderr.write([

@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { Command } from 'commander';
 import { ConfigError, type ServerConfig } from '../config/index.js';
 import { createServer, type CreateServerOptions } from './create-server.js';
+import type { FastifyRequest } from 'fastify';
+import { humanLoginExtension, loggableUrl } from '../auth/index.js';
 import { devExtension } from './dev-extension.js';
 import { addServerOptions, configFromOptions } from './server-command.js';
 
@@ -34,6 +36,9 @@ export async function serve(config: ServerConfig): Promise<void> {
   const logger = {
     level: config.logLevel,
     redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-amz-security-token"]'],
+    serializers: {
+      req: (req: FastifyRequest) => ({ method: req.method, url: loggableUrl(req.url), host: req.host, remoteAddress: req.ip }),
+    },
   };
   // Port 0 with no explicit issuer: bind first, so the issuer URL names the real port.
   let server: Server | undefined;
@@ -48,10 +53,8 @@ export async function serve(config: ServerConfig): Promise<void> {
     opts.serverFactory = (handler) => s.on('request', handler);
   }
   const dev = config.dev ? await devExtension(config) : undefined;
-  if (dev) {
-    config = dev.config;
-    opts.extensions = [dev.extension];
-  }
+  if (dev) config = dev.config;
+  opts.extensions = [humanLoginExtension(), ...(dev ? [dev.extension] : [])];
   const parts = await createServer(config, opts);
   const { app } = parts;
   let address: string;
@@ -74,7 +77,7 @@ export async function serve(config: ServerConfig): Promise<void> {
       process.exit(1);
     }, config.shutdownTimeout * 1000 + 1000);
     force.unref();
-    parts.close().then(
+    parts.close().then(() => (server ? new Promise((r) => server!.close(r)) : undefined)).then(
       () => process.exit(0),
       (err) => {
         app.log.error({ err }, 'shutdown failed');

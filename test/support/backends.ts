@@ -2,8 +2,7 @@
 // PostgreSQL server started once per test process (a fresh database per call).
 
 import { after } from 'node:test';
-import pg from 'pg';
-import { startPostgres } from './postgres.js';
+import { startPostgres, type PostgresServer } from './postgres.js';
 
 export interface Backend {
   name: 'sqlite' | 'postgres';
@@ -11,26 +10,16 @@ export interface Backend {
   database(): Promise<string | undefined>;
 }
 
-let server: Promise<{ url: string; stop(): Promise<void> }> | undefined;
-let counter = 0;
+let server: Promise<PostgresServer> | undefined;
+
+// Root-level hook: the server lives until every suite of this test file has finished.
+after(async () => {
+  if (server) await (await server).stop();
+});
 
 async function freshPostgresDatabase(): Promise<string> {
-  if (!server) {
-    server = startPostgres();
-    after(async () => (await server!).stop());
-  }
-  const { url } = await server;
-  const name = `lk_${process.pid}_${++counter}`;
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
+  server ??= startPostgres();
+  return (await server).createDatabase();
 }
 
 export function backends(): Backend[] {

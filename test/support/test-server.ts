@@ -40,6 +40,9 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
     ...parts, url, dir,
     async stop(wipe = false) {
       await parts.close();
+      // Fastify closes only servers it listened on itself.
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
       if (wipe && !o.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
