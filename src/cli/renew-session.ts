@@ -3,10 +3,10 @@
 // (a new AWS token, or the token file read again). A token that has not expired yet is still
 // used when renewal fails, so a script keeps working until the real expiry.
 
-import { ApiClient } from './api-client.js';
 import { CliError } from './cli-error.js';
 import type { CliContext } from './context.js';
 import { readTokenAnswer } from './exchange-token.js';
+import { postForm } from './human-login/oauth-client.js';
 import { secondsLeft, writeSession, type HumanSession, type Session } from './token-cache.js';
 import { loginWorkload } from './workload-login.js';
 
@@ -14,16 +14,10 @@ async function refreshHuman(ctx: CliContext, session: HumanSession): Promise<Ses
   if (!session.refreshToken) {
     throw new CliError('SESSION_EXPIRED', 'your login has expired and has no refresh token', { hint: 'run `latchkey auth login`' });
   }
-  const client = new ApiClient(ctx, { base: session.issuer, server: 'issuer' });
   const what = 'refresh your login';
   let res: unknown;
   try {
-    res = await client.send({
-      method: 'POST',
-      path: '/oauth/token',
-      form: { grant_type: 'refresh_token', refresh_token: session.refreshToken },
-      op: { what },
-    });
+    res = await postForm(ctx, '/oauth/token', { grant_type: 'refresh_token', refresh_token: session.refreshToken }, what);
   } catch (err) {
     if (err instanceof CliError && /^(ROUTE_NOT_FOUND|HTTP_404|HTTP_405)$/.test(err.serverCode ?? '')) {
       throw new CliError('SESSION_EXPIRED', 'your login has expired and this server does not offer token refresh',

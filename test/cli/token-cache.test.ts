@@ -101,7 +101,7 @@ describe('token cache', () => {
     assert.equal(renewed.token, fresh);
     assert.equal(issuer.seen.length, 1);
     assert.equal(issuer.seen[0]!.method, 'POST');
-    assert.deepEqual(Object.fromEntries(new URLSearchParams(issuer.seen[0]!.body)), { grant_type: 'refresh_token', refresh_token: 'refresh-1' });
+    assert.deepEqual(Object.fromEntries(new URLSearchParams(issuer.seen[0]!.body)), { grant_type: 'refresh_token', refresh_token: 'refresh-1', client_id: 'latchkey-cli' });
     assert.equal(issuer.seen[0]!.authorization, undefined);
     const cached = await readSession(cacheDir, issuer.url, undefined);
     assert.equal(cached!.token, fresh);

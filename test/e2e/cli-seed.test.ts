@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -195,6 +195,31 @@ latchkey auth login --identity ${identity} --identity-provider aws
       `latchkey auth login --identity ${identity} --identity-provider aws`);
     assert.equal(none.status, 1);
     assert.match(none.stderr, /^latchkey: cannot find AWS credentials: .*: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/);
+  });
+
+  it('a person\'s login refreshes, then logout revokes it and forgets it', async () => {
+    const m = machine({ LATCHKEY_PLATFORM_API: api });
+    ok(await sh(m, 'latchkey auth login'), 'login');
+    // A refresh margin longer than the token's life: every `auth token` renews it.
+    const before = ok(await sh(m, 'latchkey auth token'), 'token');
+    const renewed = ok(await sh(m, 'latchkey auth token', { LATCHKEY_AUTH_REFRESH_MARGIN: '3600' }), 'renewed token');
+    assert.notEqual(renewed, before);
+    assert.match(ok(await sh(m, 'latchkey iam org ls -o id'), 'list with the renewed token'), /^[0-9a-f]{40}$/m);
+    const cacheDir = join(m.home, 'cache', 'latchkey', 'tokens');
+    const { refreshToken } = JSON.parse(readFileSync(join(cacheDir, readdirSync(cacheDir)[0]!), 'utf8')) as { refreshToken: string };
+    assert.ok(refreshToken);
+    assert.equal(ok(await sh(m, 'latchkey auth logout'), 'logout'), `Logged out of ${api}.\n`);
+    assert.deepEqual(readdirSync(cacheDir), []);
+    const after = await sh(m, 'latchkey auth token');
+    assert.equal(after.status, 1);
+    assert.match(after.stderr, /^latchkey: not logged in/);
+    // Revoked at the issuer: the refresh token no longer works.
+    const refresh = await fetch(`${api}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'latchkey-cli' }),
+    });
+    assert.notEqual(refresh.status, 200);
   });
 
   it('the token cache: 0600 files; a cached auth token needs no server at all', async () => {

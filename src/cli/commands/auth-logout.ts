@@ -1,21 +1,19 @@
-// `latchkey auth logout`: revoke what the issuer lets us revoke, then delete the cached token.
+// `latchkey auth logout`: end a person's login at the issuer (revoking the refresh token, when
+// the issuer advertises a revocation_endpoint), then delete the cached token. A workload's
+// token is short-lived and has nothing to revoke.
 
 import type { CliContext } from '../context.js';
 import { deleteSession, readSession, type Session } from '../token-cache.js';
 
 /** Best effort: a server without a revocation endpoint, or one that is down, is not an error. */
 async function revoke(ctx: CliContext, session: Session): Promise<void> {
+  if (session.kind !== 'human' || !session.refreshToken) return;
   try {
     const { endpointOf, fetchDiscovery } = await import('../discovery.js');
     const endpoint = endpointOf(await fetchDiscovery(ctx), 'revocation_endpoint');
     if (!endpoint) return;
-    const { ApiClient } = await import('../api-client.js');
-    const client = new ApiClient(ctx, { base: session.issuer, server: 'issuer' });
-    const tokens: Array<[string, string]> = [['access_token', session.token]];
-    if (session.kind === 'human' && session.refreshToken) tokens.unshift(['refresh_token', session.refreshToken]);
-    for (const [hint, token] of tokens) {
-      await client.send({ method: 'POST', path: endpoint, form: { token, token_type_hint: hint }, op: { what: 'revoke the token' } });
-    }
+    const { postForm } = await import('../human-login/oauth-client.js');
+    await postForm(ctx, endpoint, { token: session.refreshToken, token_type_hint: 'refresh_token' }, 'revoke your login');
   } catch (err) {
     ctx.debug(`revocation skipped: ${(err as Error).message}`);
   }
