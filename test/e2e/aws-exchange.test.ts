@@ -3,7 +3,9 @@
 // for the local checks, without calling STS; upstream trouble as 503/401 within the timeout.
 
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -11,6 +13,7 @@ import { decodeJwt } from 'jose';
 import { createStsClient } from '../../src/aws/index.js';
 import { startAwsEmulator, type AwsEmulator } from '../../src/aws/emulator/index.js';
 import { builtinRoleId, OPERATOR, type Identity } from '../../src/iam/index.js';
+import { findPython, runProcess } from '../support/aws-clients.js';
 import { buildAwsToken, type Creds } from '../support/aws-token-builder.js';
 import { api, makeOrg, startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -21,10 +24,6 @@ const principals = [
   { account: ACCOUNT, roleName: 'build-runner-admin', sessionName: 'i-0ffff1234def56789' },
   { account: OTHER_ACCOUNT, roleName: 'build-runner', sessionName: 'i-0aaaa1234def56789' },
 ];
-
-function python(): string {
-  return spawnSync('/usr/bin/python3', ['-c', 'import botocore'], { stdio: 'ignore' }).status === 0 ? '/usr/bin/python3' : 'python3';
-}
 
 describe('AWS token exchange, end to end', () => {
   let emu: AwsEmulator;
@@ -72,8 +71,11 @@ curl -H "X-aws-ec2-metadata-token: $TOKEN" -s http://${emuHostPort}/latest/meta-
 . "$WORK/vars"
 TOK=$(curl -X POST "http://sts.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15" --connect-to sts.amazonaws.com:80:${emuHostPort} --aws-sigv4 "aws:amz:us-east-1:sts" -H "x-amz-security-token: $AWS_SESSION_TOKEN" --user "$AWS_ACCESS_KEY_ID":"$AWS_SECRET_ACCESS_KEY" -H"Chainguard-Identity: $CHAINGUARD_IDENTITY" -H "Chainguard-Audience: ${s.url}" -H"Accept: application/json" -v  2>&1 > /dev/null | grep '^> ' | sed 's/> //' | base64 -w0)
 echo -n "$TOK"`;
-    const work = execFileSync('mktemp', ['-d']).toString().trim();
-    const tok = execFileSync('bash', ['-c', script], { env: { ...process.env, WORK: work, CHAINGUARD_IDENTITY: identity.id }, encoding: 'utf8' });
+    const work = mkdtempSync(join(tmpdir(), 'latchkey-seed-'));
+    // Asynchronous: the emulator answers from this very process.
+    const run = await runProcess('bash', ['-c', script], { env: { ...process.env, WORK: work, CHAINGUARD_IDENTITY: identity.id }, timeoutMs: 30_000 });
+    assert.equal(run.code, 0, run.stderr);
+    const tok = run.stdout;
     assert.ok(tok.length > 100 && !/\s/.test(tok), 'a one-line base64 token');
     assert.match(Buffer.from(tok, 'base64').toString(), /^POST \/\?Action=GetCallerIdentity&Version=2011-06-15 HTTP\/1\.1\r\nHost: sts\.amazonaws\.com\r\n/);
     const r = await exchange(tok);
@@ -99,13 +101,19 @@ req = AWSRequest(method='POST', url='https://sts.amazonaws.com/', data=body, hea
   'Chainguard-Identity': os.environ['ID'], 'Chainguard-Audience': os.environ['AUD'], 'Accept': 'application/json'})
 SigV4Auth(Credentials(os.environ['AKID'], os.environ['SECRET'], os.environ['STOKEN']), 'sts', 'us-east-1').add_auth(req)
 p = req.prepare()
-head = 'POST / HTTP/1.1\\r\\nHost: sts.amazonaws.com\\r\\n' + ''.join('%s: %s\\r\\n' % (k, v) for k, v in p.headers.items()) + 'Content-Length: %d\\r\\n\\r\\n' % len(body)
+hdrs = dict(p.headers.items())
+lower = {k.lower() for k in hdrs}
+if 'host' not in lower: hdrs = {'Host': 'sts.amazonaws.com', **hdrs}
+if 'content-length' not in lower: hdrs['Content-Length'] = str(len(body))
+head = 'POST / HTTP/1.1\\r\\n' + ''.join('%s: %s\\r\\n' % (k, v) for k, v in hdrs.items()) + '\\r\\n'
 sys.stdout.write(base64.urlsafe_b64encode((head + body).encode()).decode().rstrip('='))
 `;
-    const tok = execFileSync(python(), ['-c', script], {
+    const run = await runProcess(findPython() ?? 'python3', ['-c', script], {
       env: { ...process.env, ID: identity.id, AUD: s.url, AKID: creds.accessKeyId, SECRET: creds.secretAccessKey, STOKEN: creds.sessionToken ?? '' },
-      encoding: 'utf8',
+      timeoutMs: 30_000,
     });
+    assert.equal(run.code, 0, run.stderr);
+    const tok = run.stdout;
     const r = await exchange(tok);
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.equal(decodeJwt(r.body.token).sub, identity.id);
@@ -159,7 +167,7 @@ sys.stdout.write(base64.urlsafe_b64encode((head + body).encode()).decode().rstri
     add('case-varied parameter', () => buildAwsToken(creds, { ...base(), params: 'action=GetCallerIdentity&Version=2011-06-15' }));
     add('expired', () => buildAwsToken(creds, { ...base(), date: new Date(Date.now() - 20 * 60_000) }));
     add('future-dated', () => buildAwsToken(creds, { ...base(), date: new Date(Date.now() + 10 * 60_000) }));
-    add('oversized', async () => Buffer.from('A'.repeat(20_000)).toString('base64'));
+    add('oversized (over the 8 KiB cap, under the HTTP header limit)', async () => Buffer.from('A'.repeat(7_000)).toString('base64'));
     add('malformed base64', async () => '!!!not*base64!!!');
     add('base64 with whitespace', async () => { const t = await buildAwsToken(creds, base()); return `${t.slice(0, 20)} ${t.slice(20)}`; });
 
