@@ -21,6 +21,9 @@ export async function runAdmin(argv: string[]): Promise<void> {
   bootstrap.action(async (opts: Record<string, unknown>) => {
     try {
       const config = configFromOptions(opts, process.env);
+      const email = String(opts.ownerEmail).trim();
+      // Checked before anything is written: a bad email must not leave an ownerless organization.
+      if (!/^[^\s@]{1,64}@[^\s@]{1,255}$/.test(email)) throw new ConfigError(`--owner-email "${email}" is not an email address`);
       if (!/^postgres(ql)?:\/\//.test(config.database)) mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
       const store = await openStore(config.database);
       try {
@@ -28,9 +31,9 @@ export async function runAdmin(argv: string[]): Promise<void> {
         const iam = new IamService(store, () => new Date(), 0);
         await iam.init();
         const org = await iam.groups.createOrganization(OPERATOR, { name: opts.org, description: '' });
-        await iam.bindings.create(OPERATOR, org.id, { email: String(opts.ownerEmail), role: builtinRoleId('owner') });
+        await iam.bindings.create(OPERATOR, org.id, { email, role: builtinRoleId('owner') });
         if (opts.output === 'id') process.stdout.write(`${org.id}\n`);
-        else process.stdout.write(`Created organization ${org.name} (${org.id}).\n${String(opts.ownerEmail)} becomes its owner at first login.\n`);
+        else process.stdout.write(`Created organization ${org.name} (${org.id}).\n${email} becomes its owner at first login.\n`);
       } finally {
         await store.close();
       }

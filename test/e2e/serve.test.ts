@@ -1,0 +1,50 @@
+// `latchkey serve` through the built binary: dev mode's announcement, JSON logs, graceful
+// SIGTERM, configuration errors, and the operator's bootstrap.
+
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { runLatchkey, sandboxEnv, startServe } from '../support/binary.js';
+
+it('serve --dev announces the emulator exports, logs JSON lines, and stops cleanly on SIGTERM', async () => {
+  const env = sandboxEnv();
+  const srv = await startServe(['--dev', '--port', '0'], env);
+  try {
+    assert.match(srv.stderr(), /export AWS_EC2_METADATA_SERVICE_ENDPOINT=http:\/\/127\.0\.0\.1:\d+/);
+    assert.match(srv.stderr(), /export AWS_ENDPOINT_URL_STS=http:\/\/127\.0\.0\.1:\d+/);
+    const disco = await (await fetch(`${srv.url}/.well-known/openid-configuration`)).json() as Record<string, string>;
+    assert.equal(disco.issuer, srv.url);
+    assert.equal(disco.latchkey_dev_login_endpoint, `${srv.url}/auth/v1/dev/login`);
+    const emu = /AWS_EC2_METADATA_SERVICE_ENDPOINT=(\S+)/.exec(srv.stderr())![1]!;
+    const imdsToken = await (await fetch(`${emu}/latest/api/token`, { method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' } })).text();
+    assert.ok(imdsToken.length > 10, 'the emulator serves IMDSv2');
+    for (const line of srv.stdout().trim().split('\n')) {
+      const rec = JSON.parse(line) as { level: number; msg?: string };
+      assert.equal(typeof rec.level, 'number', 'structured JSON log lines');
+    }
+  } finally {
+    assert.equal(await srv.stop(), 0, 'graceful shutdown exits 0');
+  }
+  assert.match(srv.stdout(), /shutting down/);
+});
+
+it('refuses a bad setting with a message naming it, and --dev on a public address', async () => {
+  const bad = await runLatchkey(['serve', '--port', '99999'], sandboxEnv());
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--port.*out of range/);
+  const env = await runLatchkey(['serve'], sandboxEnv({ LATCHKEY_TOKEN_TTL: 'forever' }));
+  assert.equal(env.code, 2);
+  assert.match(env.stderr, /LATCHKEY_TOKEN_TTL/);
+  const dev = await runLatchkey(['serve', '--dev', '--host', '0.0.0.0'], sandboxEnv());
+  assert.equal(dev.code, 2);
+  assert.match(dev.stderr, /loopback/);
+});
+
+it('admin bootstrap creates an organization before its owner has logged in', async () => {
+  const env = sandboxEnv();
+  const r = await runLatchkey(['admin', 'bootstrap', '--org', 'acme', '--owner-email', 'alice@acme.example', '-o', 'id'], env);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout.trim(), /^[0-9a-f]{40}$/);
+  const bad = await runLatchkey(['admin', 'bootstrap', '--org', 'acme', '--owner-email', 'not-an-email'], env);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /email/);
+});
