@@ -12,6 +12,7 @@ import { after, before, describe, it, type TestContext } from 'node:test';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { isLatchkeyError, LatchkeyError } from '../src/errors/latchkey-error.js';
+import type { AuthorizationCode, DeviceCode, LoginState, RefreshToken } from '../src/auth/records.js';
 import type { Capability } from '../src/iam/capabilities.js';
 import type { AuditEvent, Group, Identity, PendingBinding, Role, RoleBinding } from '../src/iam/types.js';
 import { newChildUidp, newRootUidp, parentOf } from '../src/iam/uidp.js';
@@ -631,6 +632,110 @@ function storeContract(name: 'sqlite' | 'postgres', setup: () => Promise<Backend
       const perQueryMs = (performance.now() - started) / (runs * queries.length);
       // An index lookup reads ~100 rows (about 1 ms); scanning F's 100,000 ids takes tens of ms.
       assert.ok(perQueryMs < 10, `a page took ${perQueryMs.toFixed(1)} ms on average`);
+    });
+
+    it('human login: login states and authorization codes are taken exactly once', async (t) => {
+      const { store } = await fresh(t);
+      const person = mkUser('ann', 'ann@example.com');
+      await store.insertIdentity(person);
+      const state: LoginState = {
+        stateHash: 'a'.repeat(64), provider: 'corp', nonce: 'n', codeVerifier: 'v', browserHash: 'b'.repeat(64),
+        purpose: { kind: 'cli', clientId: 'latchkey-cli', redirectUri: 'http://127.0.0.1:5000/callback', state: 's', codeChallenge: 'c' },
+        createdAt: T0, expiresAt: T1,
+      };
+      await store.insertLoginState(state);
+      await assert.rejects(store.insertLoginState(state), isConflict(/login state already exists/));
+      const [first, second] = await Promise.all([store.takeLoginState(state.stateHash), store.takeLoginState(state.stateHash)]);
+      assert.deepEqual([first, second].filter(Boolean), [state]);
+      assert.equal(await store.takeLoginState(state.stateHash), undefined);
+
+      const code: AuthorizationCode = {
+        codeHash: 'c'.repeat(64), identity: person.id, clientId: 'latchkey-cli', redirectUri: 'http://127.0.0.1:5000/callback',
+        codeChallenge: 'x'.repeat(43), createdAt: T0, expiresAt: T1,
+      };
+      await store.insertAuthorizationCode(code);
+      const takes = await Promise.all([store.takeAuthorizationCode(code.codeHash), store.takeAuthorizationCode(code.codeHash)]);
+      assert.deepEqual(takes.filter(Boolean), [code]);
+      await assert.rejects(store.insertAuthorizationCode({ ...code, identity: newRootUidp() }), isConflict(/identity of this authorization code/));
+    });
+
+    it('human login: device codes by either code, status compare-and-set, deleted once', async (t) => {
+      const { store } = await fresh(t);
+      const person = mkUser('bob', 'bob@example.com');
+      await store.insertIdentity(person);
+      const d: DeviceCode = {
+        deviceCodeHash: 'd'.repeat(64), userCodeHash: 'u'.repeat(64), clientId: 'latchkey-cli', status: 'pending',
+        identity: null, interval: 5, lastPolledAt: null, createdAt: T0, expiresAt: T1,
+      };
+      await store.insertDeviceCode(d);
+      await assert.rejects(store.insertDeviceCode({ ...d, deviceCodeHash: 'e'.repeat(64) }), isConflict(/user code is already in use/));
+      assert.deepEqual(await store.findDeviceCode({ deviceCodeHash: d.deviceCodeHash }), d);
+      assert.deepEqual(await store.findDeviceCode({ userCodeHash: d.userCodeHash }), d);
+      assert.equal(await store.findDeviceCode({ userCodeHash: 'x'.repeat(64) }), undefined);
+      const polled = { ...d, lastPolledAt: T1, interval: 10 };
+      assert.equal(await store.updateDeviceCode(polled, 'pending'), true);
+      const approved = { ...polled, status: 'approved' as const, identity: person.id };
+      const cas = await Promise.all([store.updateDeviceCode(approved, 'pending'), store.updateDeviceCode({ ...polled, status: 'denied' }, 'pending')]);
+      assert.deepEqual(cas.filter(Boolean), [true], 'one status change wins');
+      const now = await store.findDeviceCode({ deviceCodeHash: d.deviceCodeHash });
+      assert.ok(now?.status === 'approved' || now?.status === 'denied');
+      assert.equal(await store.updateDeviceCode({ ...now!, status: 'pending' }, 'pending'), false);
+      const deletes = await Promise.all([store.deleteDeviceCode(d.deviceCodeHash), store.deleteDeviceCode(d.deviceCodeHash)]);
+      assert.deepEqual(deletes.sort(), [false, true]);
+    });
+
+    it('human login: refresh tokens used once, families revoked, gone with their person', async (t) => {
+      const { store } = await fresh(t);
+      const person = mkUser('cat', 'cat@example.com');
+      await store.insertIdentity(person);
+      const tok = (hash: string, familyId = 'fam-1'): RefreshToken => ({
+        tokenHash: hash.repeat(64), familyId, identity: person.id, clientId: 'latchkey-cli', createdAt: T0,
+        expiresAt: T1, familyExpiresAt: T1, usedAt: null, revokedAt: null,
+      });
+      const [a, b, other] = [tok('1'), tok('2'), tok('3', 'fam-2')];
+      for (const r of [a, b, other]) await store.insertRefreshToken(r);
+      assert.deepEqual(await store.getRefreshToken(a.tokenHash), a);
+      const marks = await Promise.all([store.markRefreshTokenUsed(a.tokenHash, T1), store.markRefreshTokenUsed(a.tokenHash, T1)]);
+      assert.deepEqual(marks.sort(), [false, true], 'a token is used once');
+      assert.equal((await store.getRefreshToken(a.tokenHash))?.usedAt, T1);
+      assert.equal(await store.revokeRefreshFamily('fam-1', T1), 2);
+      assert.equal(await store.revokeRefreshFamily('fam-1', T1), 0);
+      assert.equal((await store.getRefreshToken(b.tokenHash))?.revokedAt, T1);
+      assert.equal(await store.markRefreshTokenUsed(b.tokenHash, T1), false, 'a revoked token cannot be used');
+      assert.equal((await store.getRefreshToken(other.tokenHash))?.revokedAt, null, 'other families untouched');
+      await store.deleteIdentity(person.id);
+      assert.equal(await store.getRefreshToken(other.tokenHash), undefined);
+    });
+
+    it('human login: the sweep deletes what expired and keeps what did not', async (t) => {
+      const { store } = await fresh(t);
+      const person = mkUser('dan');
+      await store.insertIdentity(person);
+      const past = '2025-01-01T00:00:00.000Z';
+      const future = '2030-01-01T00:00:00.000Z';
+      const purpose = { kind: 'device' as const, deviceCodeHash: 'd'.repeat(64) };
+      const base = { provider: 'p', nonce: 'n', codeVerifier: 'v', browserHash: 'b', purpose, createdAt: past };
+      await store.insertLoginState({ ...base, stateHash: 'old', expiresAt: past });
+      await store.insertLoginState({ ...base, stateHash: 'new', expiresAt: future });
+      const code = { identity: person.id, clientId: 'c', redirectUri: 'r', codeChallenge: 'x', createdAt: past };
+      await store.insertAuthorizationCode({ ...code, codeHash: 'old', expiresAt: past });
+      await store.insertAuthorizationCode({ ...code, codeHash: 'new', expiresAt: future });
+      const dev = { clientId: 'c', status: 'pending' as const, identity: null, interval: 5, lastPolledAt: null, createdAt: past };
+      await store.insertDeviceCode({ ...dev, deviceCodeHash: 'old', userCodeHash: 'old', expiresAt: past });
+      await store.insertDeviceCode({ ...dev, deviceCodeHash: 'new', userCodeHash: 'new', expiresAt: future });
+      const rt = { identity: person.id, clientId: 'c', createdAt: past, usedAt: null, revokedAt: null };
+      // A token past its own expiry stays while its family lives (so its reuse is still recognized).
+      await store.insertRefreshToken({ ...rt, tokenHash: 'stale', familyId: 'live', expiresAt: past, familyExpiresAt: future });
+      await store.insertRefreshToken({ ...rt, tokenHash: 'ended', familyId: 'ended', expiresAt: past, familyExpiresAt: past });
+      assert.equal(await store.deleteExpiredAuthRecords('2026-01-01T00:00:00.000Z'), 4);
+      assert.equal(await store.takeLoginState('old'), undefined);
+      assert.ok(await store.takeLoginState('new'));
+      assert.equal(await store.takeAuthorizationCode('old'), undefined);
+      assert.ok(await store.takeAuthorizationCode('new'));
+      assert.equal(await store.findDeviceCode({ deviceCodeHash: 'old' }), undefined);
+      assert.ok(await store.findDeviceCode({ deviceCodeHash: 'new' }));
+      assert.ok(await store.getRefreshToken('stale'));
+      assert.equal(await store.getRefreshToken('ended'), undefined);
     });
 
     it('an unreachable database is STORE_UNAVAILABLE, without the connection secret', async () => {

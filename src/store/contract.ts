@@ -9,6 +9,7 @@ import type {
   AuditEvent, Group, Identity, PendingBinding, Role, RoleBinding,
 } from '../iam/types.js';
 import type { Capability } from '../iam/capabilities.js';
+import type { AuthorizationCode, DeviceCode, DeviceCodeStatus, LoginState, RefreshToken } from '../auth/records.js';
 
 export interface Page {
   /** At most this many rows (the store caps it at 1000). */
@@ -138,6 +139,30 @@ export interface StoreTx {
 
   insertAudit(e: AuditEvent): Promise<void>;
   listAudit(q: AuditQuery): Promise<AuditEvent[]>;
+
+  // Human login (src/auth/records.ts): secrets are stored as SHA-256 only; "take" and the
+  // conditional updates succeed for exactly one caller, so codes and tokens are single-use.
+  insertLoginState(s: LoginState): Promise<void>;
+  /** Deletes and returns the login state: it can be taken once. */
+  takeLoginState(stateHash: string): Promise<LoginState | undefined>;
+  insertAuthorizationCode(c: AuthorizationCode): Promise<void>;
+  /** Deletes and returns the code: it can be taken once. */
+  takeAuthorizationCode(codeHash: string): Promise<AuthorizationCode | undefined>;
+  /** STORE_CONFLICT when the device or user code hash is taken. */
+  insertDeviceCode(d: DeviceCode): Promise<void>;
+  findDeviceCode(by: { deviceCodeHash: string } | { userCodeHash: string }): Promise<DeviceCode | undefined>;
+  /** Writes status, identity, interval and lastPolledAt only while the stored status is `expected`. */
+  updateDeviceCode(d: DeviceCode, expected: DeviceCodeStatus): Promise<boolean>;
+  /** True only for the one caller that deleted it. */
+  deleteDeviceCode(deviceCodeHash: string): Promise<boolean>;
+  insertRefreshToken(r: RefreshToken): Promise<void>;
+  getRefreshToken(tokenHash: string): Promise<RefreshToken | undefined>;
+  /** Sets usedAt if the token is neither used nor revoked; true only for the one caller that did. */
+  markRefreshTokenUsed(tokenHash: string, at: string): Promise<boolean>;
+  /** Revokes every not-yet-revoked token of the family; returns how many. */
+  revokeRefreshFamily(familyId: string, at: string): Promise<number>;
+  /** Deletes login states, codes and device codes past expiry, and refresh families past their end. */
+  deleteExpiredAuthRecords(now: string): Promise<number>;
 }
 
 export interface Store extends StoreTx {

@@ -2,6 +2,7 @@
 // live in ./queries (one module per table); this class binds them to the handle and turns
 // driver errors into STORE_CONFLICT / STORE_UNAVAILABLE.
 
+import type { AuthorizationCode, DeviceCode, DeviceCodeStatus, LoginState, RefreshToken } from '../auth/records.js';
 import type { AuditEvent, Group, Identity, PendingBinding, Role, RoleBinding } from '../iam/types.js';
 import type { Backend } from './backend.js';
 import type {
@@ -9,16 +10,26 @@ import type {
 } from './contract.js';
 import { auditConflicts, insertAudit, listAudit } from './queries/audit-events.js';
 import {
+  authorizationCodeConflicts, deleteExpiredAuthorizationCodes, insertAuthorizationCode, takeAuthorizationCode,
+} from './queries/authorization-codes.js';
+import {
   bindingConflicts, deleteBinding, effectiveBindings, getBinding, insertBinding, listBindings, updateBinding,
 } from './queries/bindings.js';
 import { deleteGroupTree } from './queries/delete-group-tree.js';
+import {
+  deleteDeviceCode, deleteExpiredDeviceCodes, deviceCodeConflicts, findDeviceCode, insertDeviceCode, updateDeviceCode,
+} from './queries/device-codes.js';
 import { getGroup, groupConflicts, insertGroup, listGroups, updateGroup } from './queries/groups.js';
 import {
   deleteIdentity, findUserIdentity, getIdentity, identityConflicts, insertIdentity, listIdentities, updateIdentity,
 } from './queries/identities.js';
+import { deleteExpiredLoginStates, insertLoginState, loginStateConflicts, takeLoginState } from './queries/login-states.js';
 import {
   deletePendingBinding, insertPendingBinding, listPendingBindings, pendingBindingConflicts,
 } from './queries/pending-bindings.js';
+import {
+  deleteEndedRefreshFamilies, getRefreshToken, insertRefreshToken, markRefreshTokenUsed, refreshTokenConflicts, revokeRefreshFamily,
+} from './queries/refresh-tokens.js';
 import { deleteRole, getRole, insertRole, listRoles, roleConflicts, updateRole } from './queries/roles.js';
 import { deleteSigningKey, insertSigningKey, listSigningKeys, signingKeyConflicts } from './queries/signing-keys.js';
 import type { Db } from './schema.js';
@@ -69,6 +80,33 @@ export class KyselyTx implements StoreTx {
 
   insertAudit(e: AuditEvent): Promise<void> { return this.guard(() => insertAudit(this.db, e), auditConflicts(e)); }
   listAudit(q: AuditQuery): Promise<AuditEvent[]> { return this.guard(() => listAudit(this.db, q)); }
+
+  insertLoginState(s: LoginState): Promise<void> { return this.guard(() => insertLoginState(this.db, s), loginStateConflicts); }
+  takeLoginState(stateHash: string): Promise<LoginState | undefined> { return this.guard(() => takeLoginState(this.db, stateHash)); }
+  insertAuthorizationCode(c: AuthorizationCode): Promise<void> {
+    return this.guard(() => insertAuthorizationCode(this.db, c), authorizationCodeConflicts);
+  }
+  takeAuthorizationCode(codeHash: string): Promise<AuthorizationCode | undefined> {
+    return this.guard(() => takeAuthorizationCode(this.db, codeHash));
+  }
+  insertDeviceCode(d: DeviceCode): Promise<void> { return this.guard(() => insertDeviceCode(this.db, d), deviceCodeConflicts); }
+  findDeviceCode(by: { deviceCodeHash: string } | { userCodeHash: string }): Promise<DeviceCode | undefined> {
+    return this.guard(() => findDeviceCode(this.db, by));
+  }
+  updateDeviceCode(d: DeviceCode, expected: DeviceCodeStatus): Promise<boolean> {
+    return this.guard(() => updateDeviceCode(this.db, d, expected), deviceCodeConflicts);
+  }
+  deleteDeviceCode(deviceCodeHash: string): Promise<boolean> { return this.guard(() => deleteDeviceCode(this.db, deviceCodeHash)); }
+  insertRefreshToken(t: RefreshToken): Promise<void> { return this.guard(() => insertRefreshToken(this.db, t), refreshTokenConflicts); }
+  getRefreshToken(tokenHash: string): Promise<RefreshToken | undefined> { return this.guard(() => getRefreshToken(this.db, tokenHash)); }
+  markRefreshTokenUsed(tokenHash: string, at: string): Promise<boolean> {
+    return this.guard(() => markRefreshTokenUsed(this.db, tokenHash, at));
+  }
+  revokeRefreshFamily(familyId: string, at: string): Promise<number> { return this.guard(() => revokeRefreshFamily(this.db, familyId, at)); }
+  deleteExpiredAuthRecords(now: string): Promise<number> {
+    return this.atomic(async (db) => (await deleteExpiredLoginStates(db, now)) + (await deleteExpiredAuthorizationCodes(db, now))
+      + (await deleteExpiredDeviceCodes(db, now)) + (await deleteEndedRefreshFamilies(db, now)));
+  }
 
   /** Runs `op`, reporting driver errors as store errors. */
   protected async guard<T>(op: () => Promise<T>, conflict?: ConflictMessages): Promise<T> {

@@ -83,6 +83,53 @@ export interface AuditEventsTable {
   details: string;
 }
 
+/** Human login (src/auth): every *_hash column is the SHA-256 (hex) of a secret. */
+export interface LoginStatesTable {
+  state_hash: string;
+  provider: string;
+  nonce: string;
+  code_verifier: string;
+  browser_hash: string;
+  /** JSON of the LoginPurpose. */
+  purpose: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface AuthorizationCodesTable {
+  code_hash: string;
+  identity_id: string;
+  client_id: string;
+  redirect_uri: string;
+  code_challenge: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface DeviceCodesTable {
+  device_code_hash: string;
+  user_code_hash: string;
+  client_id: string;
+  status: 'pending' | 'approved' | 'denied';
+  identity_id: string | null;
+  poll_interval: number;
+  last_polled_at: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface RefreshTokensTable {
+  token_hash: string;
+  family_id: string;
+  identity_id: string;
+  client_id: string;
+  created_at: string;
+  expires_at: string;
+  family_expires_at: string;
+  used_at: string | null;
+  revoked_at: string | null;
+}
+
 export interface MigrationsTable {
   version: number;
   name: string;
@@ -97,6 +144,10 @@ export interface Database {
   pending_bindings: PendingBindingsTable;
   signing_keys: SigningKeysTable;
   audit_events: AuditEventsTable;
+  login_states: LoginStatesTable;
+  authorization_codes: AuthorizationCodesTable;
+  device_codes: DeviceCodesTable;
+  refresh_tokens: RefreshTokensTable;
   latchkey_migrations: MigrationsTable;
 }
 
