@@ -49,21 +49,26 @@ export async function startPostgres(): Promise<PostgresServer> {
     const [file, argv] = asServerUser(join(bin, 'pg_ctl'), ['-D', data, '-m', mode, '-w', 'stop']);
     spawnSync(file, argv, { timeout: 60_000 });
   };
-  // If the test process dies without calling stop(), do not leave a server behind.
-  const onExit = () => { if (!stopped) pgCtlStop('immediate'); };
+  // If the test process exits without calling stop(), leave neither a server nor its files behind.
+  const onExit = () => {
+    if (stopped) return;
+    pgCtlStop('immediate');
+    rmSync(dir, { recursive: true, force: true });
+  };
 
   try {
     run(join(bin, 'initdb'), [
       '-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-sync', '--no-instructions',
       ...(supportsIcu(bin) ? ['--locale-provider=icu', '--icu-locale=en-US-u-ka-shifted', '--locale=C.UTF-8'] : ['--locale=C.UTF-8']),
     ]);
-    const port = await freePort();
-    const options = [
-      `-c listen_addresses=127.0.0.1`, `-p ${port}`, `-k ${dir}`,
-      '-F', '-c synchronous_commit=off', '-c full_page_writes=off', '-c max_connections=200',
-    ].join(' ');
     process.on('exit', onExit);
-    run(join(bin, 'pg_ctl'), ['-D', data, '-l', log, '-w', '-t', '60', '-o', options, 'start']);
+    const port = await startOnFreePort((p) => {
+      const options = [
+        '-c listen_addresses=127.0.0.1', `-p ${p}`, `-k ${dir}`,
+        '-F', '-c synchronous_commit=off', '-c full_page_writes=off', '-c max_connections=200',
+      ].join(' ');
+      run(join(bin, 'pg_ctl'), ['-D', data, '-l', log, '-w', '-t', '60', '-o', options, 'start']);
+    });
     const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
     await waitUntilReady(url);
     return {
@@ -78,10 +83,9 @@ export async function startPostgres(): Promise<PostgresServer> {
       },
     };
   } catch (err) {
+    process.off('exit', onExit);
     onExit();
     stopped = true;
-    process.off('exit', onExit);
-    rmSync(dir, { recursive: true, force: true });
     throw err;
   }
 }
@@ -134,6 +138,19 @@ function serverUserFor(dir: string): CommandWrapper {
 function supportsIcu(bin: string): boolean {
   const r = spawnSync(join(bin, 'pg_config'), ['--configure'], { encoding: 'utf8' });
   return r.status === 0 && r.stdout.includes('--with-icu');
+}
+
+/** Runs `start` on a free port; tries another port if someone took that one in between. */
+async function startOnFreePort(start: (port: number) => void): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    try {
+      start(port);
+      return port;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+    }
+  }
 }
 
 function freePort(): Promise<number> {
