@@ -120,6 +120,8 @@ export class BindingService {
       const b: RoleBinding = { id: newChildUidp(p.group), group: p.group, identity, role: p.role, createdAt: now, updatedAt: now };
       await this.d.store.transaction(async (tx) => {
         if (!(await tx.deletePendingBinding(p.id))) return; // claimed concurrently
+        // Already bound this way (e.g. bound directly after the email invitation): nothing to add.
+        if ((await tx.listBindings({ group: p.group, identity, role: p.role, limit: 1 })).length) return;
         await tx.insertBinding(b);
         await recordAudit(tx, { caller: { sub: identity }, remoteAddr: null }, this.d.clock(), 'role_bindings.create', b.id, null, { identity, role: p.role, claimedFrom: email });
         out.push(b);

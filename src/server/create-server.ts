@@ -9,7 +9,7 @@ import { buildApp } from '../http/index.js';
 import { IamService } from '../iam/index.js';
 import { SigningKeys, TokenIssuer, discoveryDocument } from '../oidc/index.js';
 import { openStore, type Store } from '../store/index.js';
-import { ExchangeService } from '../sts/index.js';
+import { ExchangeAudit, ExchangeService } from '../sts/index.js';
 
 export interface ServerParts {
   config: ServerConfig;
@@ -63,8 +63,11 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
       connectTimeoutMs: config.stsConnectTimeout,
       totalTimeoutMs: config.stsTimeout,
     });
+    let logError: (err: unknown) => void = () => {};
+    const exchangeAudit = new ExchangeAudit(store, clock, (err) => logError(err));
     const exchange = new ExchangeService({
       store, iam, issuer, sts, clock,
+      audit: exchangeAudit,
       aws: { partitions: config.awsPartitions },
       issuerUrl: config.issuerUrl,
       apiAudience: config.apiAudience,
@@ -86,6 +89,7 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
       plugins: extensions.flatMap((e) => (e.routes ? [e.routes] : [])),
       serverFactory: opts.serverFactory,
     });
+    logError = (err) => app.log.error({ err }, 'exchange audit write failed');
     const timer = setInterval(() => {
       keys.refresh().catch((err) => app.log.error({ err }, 'signing key refresh failed'));
     }, KEY_REFRESH_MS);
@@ -100,6 +104,7 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
         await app.close();
         for (const e of extensions) await e.close?.();
         await sts.close?.();
+        await exchangeAudit.flush();
         await store.close();
       },
     };

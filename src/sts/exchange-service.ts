@@ -9,6 +9,7 @@ import { isCapability, isUidp, UIDP_FORMAT } from '../iam/index.js';
 import type { TokenIssuer } from '../oidc/index.js';
 import type { Store } from '../store/contract.js';
 import type { StsErrorCode } from './errors.js';
+import type { ExchangeAudit } from './exchange-audit.js';
 
 export interface ExchangeRequest {
   /** The presented credential (attacker-controlled). */
@@ -16,6 +17,8 @@ export interface ExchangeRequest {
   identity: unknown;
   aud: string[];
   cap: string[];
+  /** The client's address, for the audit record. */
+  remoteAddr?: string | null;
 }
 
 export interface ExchangeDeps {
@@ -30,6 +33,7 @@ export interface ExchangeDeps {
   apiAudience: string;
   tokenTtlSeconds: number;
   log?: (fields: Record<string, unknown>, msg: string) => void;
+  audit?: ExchangeAudit;
 }
 
 const MAX_AUD = 5;
@@ -41,7 +45,21 @@ function bad(msg: string): LatchkeyError<StsErrorCode> {
 export class ExchangeService {
   constructor(private readonly d: ExchangeDeps) {}
 
+  /** Exchanges, and records the outcome (granted or refused, with the private detail). */
   async exchange(req: ExchangeRequest): Promise<{ token: string; expiry: string }> {
+    try {
+      const out = await this.#exchange(req);
+      this.d.audit?.record({ identity: req.identity, remoteAddr: req.remoteAddr ?? null, granted: true, details: { jti: out.jti, arn: out.arn, aud: out.aud } });
+      return { token: out.token, expiry: out.expiry };
+    } catch (err) {
+      if (err instanceof LatchkeyError) {
+        this.d.audit?.record({ identity: req.identity, remoteAddr: req.remoteAddr ?? null, granted: false, code: err.code, details: { message: err.message, ...err.detail } });
+      }
+      throw err;
+    }
+  }
+
+  async #exchange(req: ExchangeRequest): Promise<{ token: string; expiry: string; jti: string; arn: string; aud: string[] }> {
     if (!isUidp(req.identity)) throw bad(`identity must be ${UIDP_FORMAT}`);
     const identityId = req.identity;
     const aud = req.aud.length ? req.aud : [this.d.apiAudience];
@@ -77,6 +95,6 @@ export class ExchangeService {
       extra: { act: { aws_arn: caller.arn, aws_account: caller.account } },
     });
     this.d.log?.({ identity: identityId, arn: caller.arn, jti: minted.jti }, 'aws identity exchanged');
-    return { token: minted.token, expiry: minted.expiry.toISOString() };
+    return { token: minted.token, expiry: minted.expiry.toISOString(), jti: minted.jti, arn: caller.arn, aud };
   }
 }

@@ -263,3 +263,34 @@ describe('STS in trouble', () => {
     });
   }
 });
+
+describe('exchange audit', () => {
+  it('records granted and refused exchanges with the failing check, never the token', async () => {
+    const emu = await startAwsEmulator({ principals });
+    const real = createStsClient({ overrides: { 'sts.amazonaws.com': emu.url } });
+    const s = await startTestServer({ sts: real });
+    try {
+      const org = await makeOrg(s);
+      const { identity } = await s.iam.identities.create(OPERATOR, org.id, {
+        name: 'audited', awsIdentity: { aws_account: ACCOUNT, arnPattern: `^arn:aws:sts::${ACCOUNT}:assumed-role/build-runner/.+$`, userIdPattern: '^AROA[A-Z0-9]+:.+$' },
+      });
+      const creds = emu.issueCredentials(0);
+      const good = await buildAwsToken(creds, { identity: identity.id, audience: s.url });
+      const bad = await buildAwsToken(creds, { identity: identity.id, audience: s.url, unsigned: ['chainguard-audience'] });
+      for (const t of [good, bad]) await api(s, 'POST', `/sts/exchange?identity=${identity.id}`, { headers: { authorization: `Bearer ${t}` } });
+      await (s.exchange as unknown as { d: { audit: { flush(): Promise<void> } } }).d.audit.flush();
+      const events = await s.store.listAudit({ within: org.id });
+      const granted = events.find((e) => e.action === 'sts.exchange');
+      const denied = events.find((e) => e.action === 'sts.exchange.denied');
+      assert.ok(granted && denied, JSON.stringify(events.map((e) => e.action)));
+      assert.equal(granted.details.arn, `arn:aws:sts::${ACCOUNT}:assumed-role/build-runner/i-0abc1234def567890`);
+      assert.equal(denied.details.code, 'AWS_TOKEN_AUDIENCE_NOT_SIGNED');
+      assert.equal(denied.remoteAddr, '127.0.0.1');
+      const all = JSON.stringify(events);
+      for (const secret of [good, bad, creds.secretAccessKey, creds.sessionToken!]) assert.ok(!all.includes(secret), 'no token or secret in the audit');
+    } finally {
+      await s.stop(true);
+      await emu.close();
+    }
+  });
+});

@@ -32,7 +32,7 @@ export function stsRoutes(app: FastifyInstance, exchange: ExchangeService): void
       throw new LatchkeyError<StsErrorCode>('EXCHANGE_NO_CREDENTIAL', 'send the credential to exchange as Authorization: Bearer <token>');
     }
     const p = exchangeParams(req);
-    return exchange.exchange({ token, identity: p.identity, aud: p.aud, cap: p.cap });
+    return exchange.exchange({ token, identity: p.identity, aud: p.aud, cap: p.cap, remoteAddr: req.ip ?? null });
   };
   const schema = { tags: ['sts'], summary: 'Exchange an AWS identity token for a Latchkey token' };
   app.post('/sts/exchange', { config: { auth: { public: true } }, schema }, handler);
