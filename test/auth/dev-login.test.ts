@@ -10,12 +10,6 @@ import { humanLoginExtension } from '../../src/auth/index.js';
 import { api, startTestServer, type TestServer } from '../support/test-server.js';
 import { postForm } from './support/login-server.js';
 
-async function stop(s: TestServer | undefined): Promise<void> {
-  await s?.stop(true);
-  s?.app.server.closeAllConnections();
-  if (s?.app.server.listening) await new Promise((resolve) => s.app.server.close(resolve));
-}
-
 /** A POST with exactly these headers (fetch will not send a Host of our choosing). */
 function rawPost(url: string, headers: Record<string, string>): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
@@ -37,8 +31,8 @@ describe('dev login', () => {
     prod = await startTestServer({ extensions: [humanLoginExtension()] });
   });
   after(async () => {
-    await stop(dev);
-    await stop(prod);
+    await dev?.stop(true);
+    await prod?.stop(true);
   });
 
   it('signs in the dev user, who owns the dev organization, with a refresh token that works', async () => {

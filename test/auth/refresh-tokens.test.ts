@@ -33,8 +33,6 @@ for (const backend of backends()) {
     });
     after(async () => {
       await s?.stop(true);
-      s?.app.server.closeAllConnections();
-      if (s?.app.server.listening) await new Promise((resolve) => s.app.server.close(resolve));
     });
 
     const sessions = () => new HumanSessions({

@@ -32,9 +32,6 @@ export async function startLoginServer(o: { database?: string; flags?: Record<st
     advance(seconds) { skewMs += seconds * 1000; },
     async stop() {
       await s.stop(true);
-      // Fastify does not close a server it did not listen() on itself (startTestServer's): do it here.
-      s.app.server.closeAllConnections();
-      if (s.app.server.listening) await new Promise((resolve) => s.app.server.close(resolve));
       await idp.close();
     },
   };
