@@ -9,6 +9,7 @@ it('serve --dev announces the emulator exports, logs JSON lines, and stops clean
   const env = sandboxEnv();
   const srv = await startServe(['--dev', '--port', '0'], env);
   try {
+    await srv.waitForStderr(/export AWS_REGION=/);
     assert.match(srv.stderr(), /export AWS_EC2_METADATA_SERVICE_ENDPOINT=http:\/\/127\.0\.0\.1:\d+/);
     assert.match(srv.stderr(), /export AWS_ENDPOINT_URL_STS=http:\/\/127\.0\.0\.1:\d+/);
     const disco = await (await fetch(`${srv.url}/.well-known/openid-configuration`)).json() as Record<string, string>;

@@ -27,6 +27,8 @@ export interface RunningServer {
   url: string;
   stdout: () => string;
   stderr: () => string;
+  /** Resolves once stderr matches (stdout and stderr are separate pipes: no ordering). */
+  waitForStderr(re: RegExp, timeoutMs?: number): Promise<string>;
   /** SIGTERM, then the exit code. */
   stop(): Promise<number | null>;
 }
@@ -50,6 +52,19 @@ export function startServe(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 2
         clearTimeout(timer);
         resolvePromise({
           child, url, stdout: () => out, stderr: () => err,
+          waitForStderr(re, ms = 10_000) {
+            return new Promise((res, rej) => {
+              const t = setTimeout(() => rej(new Error(`stderr never matched ${re}: ${err}`)), ms);
+              const look = () => {
+                if (!re.test(err)) return;
+                clearTimeout(t);
+                child.stderr!.off('data', look);
+                res(err);
+              };
+              child.stderr!.on('data', look);
+              look();
+            });
+          },
           async stop() {
             child.kill('SIGTERM');
             return exited;
