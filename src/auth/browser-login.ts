@@ -10,7 +10,7 @@ import type { AuthStore } from './auth-store.js';
 import { checkCliRedirectUri } from './cli-redirect-uri.js';
 import { AUTHORIZATION_CODE_TTL_S, CLI_CLIENT_ID, LOGIN_STATE_TTL_S } from './constants.js';
 import type { DeviceAuthorization } from './device-authorization.js';
-import type { AuthErrorCode } from './errors.js';
+import { OAUTH_ERROR, type AuthErrorCode } from './errors.js';
 import { invalidRequest, readParams, required } from './oauth-params.js';
 import type { LoginPurpose } from './records.js';
 import { PKCE_S256_CHALLENGE, PKCE_VERIFIER, newSecret, pkceMatches, sameSecret, sha256 } from './secrets.js';
@@ -190,7 +190,7 @@ export class BrowserLogin {
 /** An RFC 6749 §4.1.2.1 error answer at the client's redirect URI, with our stable code. */
 export function errorRedirect(redirectUri: string, state: string | undefined, err: LatchkeyError, issuerUrl: string): URL {
   const u = new URL(redirectUri);
-  u.searchParams.set('error', err.code === 'AUTH_PKCE_REQUIRED' || err.code === 'AUTH_INVALID_REQUEST' ? 'invalid_request' : 'access_denied');
+  u.searchParams.set('error', OAUTH_ERROR[err.code] ?? 'access_denied');
   u.searchParams.set('error_description', err.message);
   u.searchParams.set('latchkey_code', err.code);
   if (state !== undefined) u.searchParams.set('state', state);

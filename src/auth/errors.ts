@@ -47,7 +47,10 @@ export const AUTH_ERROR_STATUS: Record<AuthErrorCode, number> = {
   DEV_LOGIN_REFUSED: 403,
 };
 
-/** RFC 6749 §5.2 / RFC 8628 §3.5 `error` values, for the token and device endpoints. */
+/**
+ * RFC 6749 §4.1.2.1 / §5.2 and RFC 8628 §3.5 `error` values: for the token and device endpoints,
+ * and for errors sent back to the CLI's redirect URI (anything unlisted there: access_denied).
+ */
 export const OAUTH_ERROR: Partial<Record<string, string>> = {
   AUTH_INVALID_REQUEST: 'invalid_request',
   AUTH_UNSUPPORTED_GRANT_TYPE: 'unsupported_grant_type',
@@ -66,4 +69,5 @@ export const OAUTH_ERROR: Partial<Record<string, string>> = {
   AUTH_REFRESH_TOKEN_REVOKED: 'invalid_grant',
   AUTH_UNKNOWN_PROVIDER: 'invalid_request',
   AUTH_NO_PROVIDER: 'temporarily_unavailable',
+  UPSTREAM_UNAVAILABLE: 'temporarily_unavailable',
 };
