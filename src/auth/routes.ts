@@ -6,7 +6,7 @@ import { LatchkeyError } from '../errors/index.js';
 import { statusOf } from '../http/index.js';
 import { errorRedirect, type Begun, type BrowserLogin } from './browser-login.js';
 import { CLI_CLIENT_ID, DEVICE_CODE_GRANT, LOGIN_STATE_TTL_S, PATHS } from './constants.js';
-import { CSRF_COOKIE, LOGIN_COOKIE, readCookie, setCookie } from './cookies.js';
+import { BrowserCookies } from './cookies.js';
 import type { DeviceAuthorization } from './device-authorization.js';
 import { OAUTH_ERROR, type AuthErrorCode } from './errors.js';
 import type { HumanSessions } from './human-sessions.js';
@@ -26,13 +26,12 @@ const pub = { auth: { public: true as const } };
 const schema = (summary: string) => ({ tags: ['auth'], summary });
 
 export function humanLoginRoutes(app: FastifyInstance, d: HumanLoginRouteDeps): void {
-  const secure = d.issuerUrl.startsWith('https:');
-  const loginCookie = { secure, sameSite: 'Lax' as const, maxAgeSeconds: LOGIN_STATE_TTL_S };
+  const cookies = new BrowserCookies(d.issuerUrl.startsWith('https:'));
 
   /** Sends the browser to the upstream (with the cookie that ties the sign-in to it), or to a chooser. */
   const go = (reply: FastifyReply, begun: Begun, secret: string, hrefFor: (name: string) => string) => {
     if ('choose' in begun) return sendPage(reply, 'Sign in to Latchkey', choosePage(begun.choose, hrefFor));
-    setCookie(reply, LOGIN_COOKIE, secret, loginCookie);
+    cookies.set(reply, 'login', secret, LOGIN_STATE_TTL_S);
     return reply.redirect(begun.upstream.href, 303);
   };
 
@@ -51,8 +50,8 @@ export function humanLoginRoutes(app: FastifyInstance, d: HumanLoginRouteDeps): 
   });
 
   app.get(PATHS.callback, { config: pub, schema: schema('Where the upstream provider sends the browser back') }, async (req, reply) => {
-    const done = await d.browser.finish(queryOf(req), readCookie(req, LOGIN_COOKIE), req.ip);
-    setCookie(reply, LOGIN_COOKIE, '', { ...loginCookie, maxAgeSeconds: 0 });
+    const done = await d.browser.finish(queryOf(req), cookies.read(req, 'login'), req.ip);
+    cookies.set(reply, 'login', '', 0);
     if (done.kind === 'cli') return reply.redirect(done.redirect.href, 303);
     const user = done.person.relationship.kind === 'user' ? done.person.relationship.user : undefined;
     return sendPage(reply, 'Signed in', deviceDonePage(user?.email ?? done.person.name));
@@ -60,7 +59,7 @@ export function humanLoginRoutes(app: FastifyInstance, d: HumanLoginRouteDeps): 
 
   app.get(PATHS.device, { config: pub, schema: schema('Device login page: confirm the code the terminal shows') }, async (req, reply) => {
     const csrf = newSecret();
-    setCookie(reply, CSRF_COOKIE, csrf, { secure, sameSite: 'Strict', maxAgeSeconds: LOGIN_STATE_TTL_S });
+    cookies.set(reply, 'csrf', csrf, LOGIN_STATE_TTL_S);
     const typed = readParams(queryOf(req), ['user_code']).user_code;
     const userCode = typed === undefined ? undefined : normalizeUserCode(typed);
     return sendPage(reply, 'Sign in to Latchkey', devicePage({ action: PATHS.device, csrf, userCode, providers: d.providers }));
@@ -68,7 +67,7 @@ export function humanLoginRoutes(app: FastifyInstance, d: HumanLoginRouteDeps): 
 
   app.post(PATHS.device, { config: pub, schema: schema('Device login page: the person confirmed the code') }, async (req, reply) => {
     const p = readParams(formOf(req), ['user_code', 'csrf', 'provider']);
-    const cookie = readCookie(req, CSRF_COOKIE);
+    const cookie = cookies.read(req, 'csrf');
     if (!cookie || !p.csrf || !sameSecret(cookie, p.csrf)) {
       throw new LatchkeyError<AuthErrorCode>('AUTH_CSRF', `this form was not sent from the device page: open ${d.issuerUrl}${PATHS.device} and enter the code again`);
     }

@@ -16,7 +16,8 @@ const WAIT_MS = 10 * 60_000;
 export async function loginWithBrowser(ctx: CliContext, d: Discovery, endpoints: { authorize: string; token: string }): Promise<HumanSession> {
   const state = randomBytes(32).toString('base64url');
   const verifier = randomBytes(32).toString('base64url');
-  const callback = await listenForCallback({ state, issuer: d.issuer }, WAIT_MS);
+  const issRequired = d.fields.authorization_response_iss_parameter_supported === true;
+  const callback = await listenForCallback({ state, issuer: d.issuer, issRequired }, WAIT_MS);
   try {
     const url = new URL(endpoints.authorize);
     url.search = new URLSearchParams({

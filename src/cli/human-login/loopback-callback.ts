@@ -1,6 +1,7 @@
 // The CLI's side of the browser login's redirect (RFC 8252 §7.3): an HTTP listener on
 // 127.0.0.1, on a port the OS picks, that takes exactly one answer at /callback. The answer
-// must carry the state this login sent, and the issuer's `iss` (RFC 9207) when present.
+// must carry the state this login sent, and the issuer's `iss` (RFC 9207) when the issuer says
+// it sends one.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,11 +16,18 @@ export interface LoopbackCallback {
   close(): void;
 }
 
+export interface Expected {
+  state: string;
+  issuer: string;
+  /** The issuer advertises authorization_response_iss_parameter_supported. */
+  issRequired: boolean;
+}
+
 const PAGE = (message: string) =>
   `<!doctype html><meta charset="utf-8"><title>Latchkey</title><p id="result">${message}</p><p>You can close this tab and go back to the terminal.</p>`;
 
 /** Parses the redirect's query, which anyone on this machine could send. */
-function answerOf(url: URL, expected: { state: string; issuer: string }): { code: string } | { error: CliError } {
+function answerOf(url: URL, expected: Expected): { code: string } | { error: CliError } {
   const q = url.searchParams;
   const state = q.get('state');
   if (state !== expected.state) {
@@ -27,8 +35,8 @@ function answerOf(url: URL, expected: { state: string; issuer: string }): { code
       { hint: 'run `latchkey auth login` again', serverCode: 'STATE_MISMATCH' }) };
   }
   const iss = q.get('iss');
-  if (iss !== null && iss !== expected.issuer) {
-    return { error: new CliError('BAD_RESPONSE', `the login answer comes from issuer ${printable(iss, 100)}, not ${expected.issuer}`,
+  if ((iss !== null || expected.issRequired) && iss !== expected.issuer) {
+    return { error: new CliError('BAD_RESPONSE', `the login answer comes from issuer ${printable(iss ?? 'unnamed', 100)}, not ${expected.issuer}`,
       { hint: 'run `latchkey auth login` again', serverCode: 'ISSUER_MISMATCH' }) };
   }
   const error = q.get('error');
@@ -42,7 +50,7 @@ function answerOf(url: URL, expected: { state: string; issuer: string }): { code
   return { code };
 }
 
-export async function listenForCallback(expected: { state: string; issuer: string }, timeoutMs: number): Promise<LoopbackCallback> {
+export async function listenForCallback(expected: Expected, timeoutMs: number): Promise<LoopbackCallback> {
   let settle!: { resolve(code: string): void; reject(err: Error): void };
   const code = new Promise<string>((resolve, reject) => { settle = { resolve, reject }; });
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {

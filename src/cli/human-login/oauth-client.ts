@@ -2,6 +2,7 @@
 // be on the issuer's own origin, and https unless loopback), form POSTs carrying client_id, and
 // the session a token response becomes.
 
+import { isLoopbackHost } from '../../config/index.js';
 import { ApiClient } from '../api-client.js';
 import { CliError } from '../cli-error.js';
 import type { CliContext } from '../context.js';
@@ -11,8 +12,6 @@ import { writeSession, type HumanSession } from '../token-cache.js';
 
 /** The server's client_id for this CLI (src/auth/constants.ts CLI_CLIENT_ID). */
 export const CLIENT_ID = 'latchkey-cli';
-
-const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|localhost)$/;
 
 /** An endpoint the issuer advertises, checked to live on the issuer itself. */
 export function issuerEndpoint(d: Discovery, name: string): string | undefined {
@@ -24,7 +23,7 @@ export function issuerEndpoint(d: Discovery, name: string): string | undefined {
     throw new CliError('BAD_RESPONSE', `the issuer's ${name} (${u.origin}) is not on the issuer (${issuer.origin})`,
       { hint: 'check platform.issuer with `latchkey config view`' });
   }
-  if (u.protocol !== 'https:' && !LOOPBACK.test(u.hostname)) {
+  if (u.protocol !== 'https:' && !isLoopbackHost(u.hostname.replace(/^\[|\]$/g, ''))) {
     throw new CliError('CONFIG_INVALID', `the issuer ${issuer.origin} uses plain http: a login would send secrets in the clear`,
       { hint: 'use the https URL of the issuer: `latchkey config set platform.issuer https://...`' });
   }
