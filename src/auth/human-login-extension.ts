@@ -44,26 +44,33 @@ export function humanLoginExtension(opts: HumanLoginOptions = {}): (parts: Parts
     const browser = new BrowserLogin({ store, iam, providers, device, clock, issuerUrl });
     const devUserId = config.dev ? await setUpDevUser(iam, parts.store, issuerUrl) : undefined;
 
+    let logSweepFailure = (_err: unknown) => {};
     const sweep = setInterval(() => {
-      store.deleteExpiredAuthRecords(clock().toISOString()).catch(() => { /* retried next time; the store logs */ });
+      store.deleteExpiredAuthRecords(clock().toISOString()).catch((err: unknown) => logSweepFailure(err)); // retried next time
     }, SWEEP_INTERVAL_MS);
     sweep.unref();
 
+    // People can sign in only through an upstream provider (or dev login): without one, the
+    // sign-in endpoints are not advertised, and the CLI says so before opening any browser.
+    const signIn = providers.size > 0;
     return {
       discovery: {
-        authorization_endpoint: `${issuerUrl}${PATHS.authorize}`,
+        ...(signIn ? {
+          authorization_endpoint: `${issuerUrl}${PATHS.authorize}`,
+          device_authorization_endpoint: `${issuerUrl}${PATHS.deviceAuthorization}`,
+          response_types_supported: ['code'],
+          code_challenge_methods_supported: ['S256'],
+          authorization_response_iss_parameter_supported: true,
+        } : {}),
         // The OAuth token endpoint (RFC 8414); the AWS token exchange stays at /sts/exchange.
         token_endpoint: `${issuerUrl}${PATHS.token}`,
-        device_authorization_endpoint: `${issuerUrl}${PATHS.deviceAuthorization}`,
+        grant_types_supported: [...(signIn ? ['authorization_code'] : []), 'refresh_token', ...(signIn ? [DEVICE_CODE_GRANT] : [])],
         revocation_endpoint: `${issuerUrl}${PATHS.revoke}`,
-        response_types_supported: ['code'],
-        grant_types_supported: ['authorization_code', 'refresh_token', DEVICE_CODE_GRANT],
-        code_challenge_methods_supported: ['S256'],
         revocation_endpoint_auth_methods_supported: ['none'],
-        authorization_response_iss_parameter_supported: true,
         ...(devUserId ? { latchkey_dev_login_endpoint: `${issuerUrl}${PATHS.devLogin}` } : {}),
       },
       routes: (app) => {
+        logSweepFailure = (err) => app.log.warn({ err }, 'sweeping expired login records failed');
         humanLoginRoutes(app, {
           browser, device, sessions, issuerUrl,
           providers: [...providers.values()].map((p) => ({ name: p.name, displayName: p.displayName })),

@@ -71,5 +71,9 @@ describe('dev login', () => {
     assert.equal(r.body.code, 'ROUTE_NOT_FOUND');
     const disco = await api(prod, 'GET', '/.well-known/openid-configuration');
     assert.equal(disco.body.latchkey_dev_login_endpoint, undefined);
+    assert.equal(disco.body.authorization_endpoint, undefined, 'no provider: no sign-in endpoints advertised');
+    assert.equal(disco.body.device_authorization_endpoint, undefined);
+    assert.equal(disco.body.token_endpoint, `${prod.url}/oauth/token`, 'refresh and revocation stay');
+    assert.deepEqual(disco.body.grant_types_supported, ['refresh_token']);
   });
 });
