@@ -1,9 +1,11 @@
 // Runs the built `latchkey` binary the way a user does (node bin/latchkey.mjs), with HOME and
-// the XDG directories in a fresh temp dir. The build (scripts/build.mjs) runs once per test
-// process, under a lock, and is copied aside so a concurrent rebuild cannot pull it away.
+// the XDG directories in a fresh temp dir. scripts/test.sh builds before any test runs; when
+// dist/ is missing (a single test file run by hand) it is built here, under a lock. Either
+// way the build is copied aside, so nothing that happens to dist/ later can pull it away.
+// Tests never rebuild an existing dist/: other test processes may be running it.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -33,10 +35,13 @@ function withLock<T>(fn: () => T): T {
 /** Path of a private copy of bin/latchkey.mjs over a fresh build. */
 export function builtBinary(): string {
   if (built) return built;
+  mkdirSync(join(ROOT, '.tmp'), { recursive: true }); // gitignored: absent on a fresh clone
   const copy = mkdtempSync(join(ROOT, '.tmp', 'cli-bin-'));
   withLock(() => {
-    const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`scripts/build.mjs failed:\n${r.stderr}`);
+    if (!existsSync(join(ROOT, 'dist', 'latchkey.mjs'))) {
+      const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`scripts/build.mjs failed:\n${r.stderr}`);
+    }
     cpSync(join(ROOT, 'dist'), join(copy, 'dist'), { recursive: true });
     cpSync(join(ROOT, 'bin'), join(copy, 'bin'), { recursive: true });
   });
