@@ -10,6 +10,7 @@ import type { StoreErrorCode } from '../contract.js';
 import { KyselyStore, type StoreLog } from '../kysely-store.js';
 import type { Database as Schema } from '../schema.js';
 import { SqliteImmediateDialect } from './sqlite-immediate-dialect.js';
+import { withStatementCache } from './statement-cache.js';
 import { sqliteBackend } from './sqlite-backend.js';
 
 /** How long a writer waits for another process's write lock before SQLITE_BUSY. */
@@ -35,7 +36,7 @@ export function openSqlite(path: string, log?: StoreLog): KyselyStore {
       code, reason: err instanceof Error ? err.message : String(err),
     });
   }
-  const db = new Kysely<Schema>({ dialect: new SqliteImmediateDialect({ database: raw }) });
+  const db = new Kysely<Schema>({ dialect: new SqliteImmediateDialect({ database: withStatementCache(raw) }) });
   // Kysely closes the handle only if it ever used it.
   return new KyselyStore(db, sqliteBackend, { log, afterClose: () => { if (raw.open) raw.close(); } });
 }
