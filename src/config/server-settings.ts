@@ -124,7 +124,7 @@ export const SERVER_SETTINGS = {
   }),
   authzCacheTtl: setting({
     key: 'authzCacheTtl', flag: 'authz-cache-ttl', env: 'LATCHKEY_AUTHZ_CACHE_TTL', arg: 'MS',
-    doc: "How long an identity's role bindings are cached per replica (changes made on the same replica apply at once).",
+    doc: "How long an identity's role bindings, and its record (the rule an exchange is matched against), are cached per replica (changes made on the same replica apply at once).",
     defaultDoc: '5000', parse: parseIntIn(0, 600000),
   }),
   bodyLimit: setting({

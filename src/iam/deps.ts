@@ -1,11 +1,14 @@
 // What the IAM services receive from the composition root.
 import type { Store } from '../store/contract.js';
 import type { Authorizer } from './authorizer.js';
+import type { IdentityCache } from './identity-cache.js';
 
 export interface IamDeps {
   store: Store;
   clock: () => Date;
   authorizer: Authorizer;
+  /** Identity records as the exchange reads them; IAM writes invalidate it. */
+  identityCache: IdentityCache;
 }
 
 /** Page size: 1–1000, default 1000. */

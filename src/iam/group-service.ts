@@ -68,6 +68,7 @@ export class GroupService {
       await recordAudit(tx, actor, this.d.clock(), 'groups.delete', id, null, { ...removed });
       return removed;
     });
+    this.d.identityCache.invalidate();
     this.d.authorizer.invalidate();
     return deleted;
   }

@@ -5,12 +5,15 @@ import { Authorizer } from './authorizer.js';
 import { BindingService } from './binding-service.js';
 import { pageLimit, type IamDeps } from './deps.js';
 import { GroupService } from './group-service.js';
+import { IdentityCache } from './identity-cache.js';
 import { IdentityService } from './identity-service.js';
 import { RoleService, ensureBuiltinRoles } from './role-service.js';
 import type { AuditEvent } from './types.js';
 
 export class IamService {
   readonly authorizer: Authorizer;
+  /** Identity records for the exchange, cached like role bindings (authzCacheTtlMs). */
+  readonly identityCache: IdentityCache;
   readonly groups: GroupService;
   readonly identities: IdentityService;
   readonly roles: RoleService;
@@ -18,7 +21,8 @@ export class IamService {
 
   constructor(private readonly store: Store, private readonly clock: () => Date, authzCacheTtlMs: number) {
     this.authorizer = new Authorizer(store, clock, authzCacheTtlMs);
-    const deps: IamDeps = { store, clock, authorizer: this.authorizer };
+    this.identityCache = new IdentityCache(store, clock, authzCacheTtlMs);
+    const deps: IamDeps = { store, clock, authorizer: this.authorizer, identityCache: this.identityCache };
     this.groups = new GroupService(deps);
     this.identities = new IdentityService(deps);
     this.roles = new RoleService(deps);

@@ -51,7 +51,7 @@ export class IdentityService {
 
   /** Replaces name, description and rule of an assumable identity. */
   async update(actor: Actor, id: string, input: IdentityInput): Promise<{ identity: Identity; warnings: string[] }> {
-    return this.d.store.transaction(async (tx) => {
+    const out = await this.d.store.transaction(async (tx) => {
       const cur = await tx.getIdentity(id);
       if (!cur || cur.relationship.kind !== 'aws') throw notFound('identity', id);
       const name = input.name === undefined ? cur.name : checkName('identity', input.name);
@@ -63,6 +63,8 @@ export class IdentityService {
       await recordAudit(tx, actor, this.d.clock(), 'identity.update', id, null, { name, warnings });
       return { identity: next, warnings };
     });
+    this.d.identityCache.invalidate(id);
+    return out;
   }
 
   async delete(actor: Actor, id: string): Promise<void> {
@@ -70,6 +72,7 @@ export class IdentityService {
       if (!(await tx.deleteIdentity(id))) throw notFound('identity', id);
       await recordAudit(tx, actor, this.d.clock(), 'identity.delete', id, null);
     });
+    this.d.identityCache.invalidate(id);
     this.d.authorizer.invalidate(id);
   }
 
@@ -87,7 +90,7 @@ export class IdentityService {
 
   /** Finds or creates the user identity of a person signed in through an upstream provider. */
   async upsertUser(actor: Actor, user: UserIdentityInfo, name: string): Promise<{ identity: Identity; created: boolean }> {
-    return this.d.store.transaction(async (tx) => {
+    const out = await this.d.store.transaction(async (tx) => {
       const existing = await tx.findUserIdentity(user.issuer, user.subject);
       const now = this.d.clock().toISOString();
       if (existing) {
@@ -107,6 +110,8 @@ export class IdentityService {
       await recordAudit(tx, { ...actor, caller: { sub: identity.id } }, this.d.clock(), 'identity.create', identity.id, null, { kind: 'user', issuer: user.issuer });
       return { identity, created: true };
     });
+    this.d.identityCache.invalidate(out.identity.id);
+    return out;
   }
 }
 

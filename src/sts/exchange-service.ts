@@ -71,7 +71,7 @@ export class ExchangeService {
     const now = this.d.clock();
     const checked = verifyAwsRequest(req.token, { identity: identityId, audience: this.d.issuerUrl, now }, this.d.aws);
 
-    const identity = await this.d.store.getIdentity(identityId);
+    const identity = await this.d.iam.identityCache.get(identityId);
     if (!identity) throw new LatchkeyError<StsErrorCode>('IDENTITY_NOT_FOUND', `identity ${identityId} does not exist`);
     if (identity.relationship.kind !== 'aws') {
       throw new LatchkeyError<StsErrorCode>('IDENTITY_NOT_ASSUMABLE', `identity ${identityId} cannot be assumed with an AWS token`);

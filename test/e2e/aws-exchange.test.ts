@@ -214,6 +214,24 @@ sys.stdout.write(base64.urlsafe_b64encode((head + body).encode()).decode().rstri
       assert.equal(r.status, 401);
       assert.equal(r.body.code, 'STS_REJECTED');
     });
+
+    it('by the current rule: a rule change or a deletion on this server applies to the next exchange (cached records are dropped)', async () => {
+      const org = identity.parentId!;
+      const { identity: cached } = await s.iam.identities.create(OPERATOR, org, {
+        name: 'cached', awsIdentity: { aws_account: ACCOUNT, arn: `arn:aws:sts::${ACCOUNT}:assumed-role/build-runner/i-0abc1234def567890`, userIdPattern: '^AROA[A-Z0-9]+:(.*)$' },
+      });
+      const tok = () => buildAwsToken(creds, { identity: cached.id, audience: s.url });
+      assert.equal((await exchange(await tok(), cached.id)).status, 200, 'first exchange (the record is now cached)');
+      await s.iam.identities.update(OPERATOR, cached.id, {
+        awsIdentity: { aws_account: ACCOUNT, arn: `arn:aws:sts::${ACCOUNT}:assumed-role/build-runner-admin/i-0ffff1234def56789`, userIdPattern: '^AROA[A-Z0-9]+:(.*)$' },
+      });
+      const changed = await exchange(await tok(), cached.id);
+      assert.equal(changed.status, 401, JSON.stringify(changed.body));
+      assert.equal(changed.body.code, 'AWS_ARN_MISMATCH');
+      await s.iam.identities.delete(OPERATOR, cached.id);
+      const deleted = await exchange(await tok(), cached.id);
+      assert.equal(deleted.body.code, 'IDENTITY_NOT_FOUND', JSON.stringify(deleted.body));
+    });
   });
 });
 
