@@ -46,6 +46,7 @@ export function loadServerConfig(flags: Record<string, string | boolean | undefi
     dataDir,
     database: (raw.database as string | undefined) ?? join(dataDir, 'latchkey.db'),
     logLevel: (raw.logLevel as ServerConfig['logLevel'] | undefined) ?? 'info',
+    logRequests: (raw.logRequests as boolean | undefined) ?? false,
     tokenTtl: (raw.tokenTtl as number | undefined) ?? 3600,
     keyRotation: (raw.keyRotation as number | undefined) ?? 7 * 86400,
     keyPublishAhead: (raw.keyPublishAhead as number | undefined) ?? 3600,

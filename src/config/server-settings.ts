@@ -87,6 +87,11 @@ export const SERVER_SETTINGS = {
     doc: `Log level: ${LOG_LEVELS.join(', ')}. Logs are JSON lines on stdout.`,
     defaultDoc: 'info', parse: (raw): LogLevel => parseList(LOG_LEVELS)(raw)[0] as LogLevel,
   }),
+  logRequests: setting({
+    key: 'logRequests', flag: 'log-requests', env: 'LATCHKEY_LOG_REQUESTS',
+    doc: 'Log every HTTP request and its response (method, path, status, time) at info level. Refusals and errors are logged either way, and every exchange and IAM change is in the audit log.',
+    defaultDoc: 'false', parse: parseBool,
+  }),
   tokenTtl: setting({
     key: 'tokenTtl', flag: 'token-ttl', env: 'LATCHKEY_TOKEN_TTL', arg: 'DURATION',
     doc: 'Lifetime of issued tokens (at most 1h).',

@@ -1,7 +1,7 @@
 // Builds the HTTP application from already-constructed services. No configuration or
 // environment is read here: the composition root (src/server/main.ts) passes everything in.
 
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { IamService } from '../iam/index.js';
 import type { SigningKeys, TokenIssuer } from '../oidc/index.js';
@@ -27,6 +27,8 @@ export interface AppDeps {
   bodyLimit: number;
   trustProxy: boolean;
   logger: FastifyServerOptions['logger'];
+  /** Log each request and response at info (Fastify's request logging); refusals are logged either way. */
+  logRequests?: boolean;
   /** Extra routes other contexts add (human login, dev login). */
   plugins?: Array<(app: FastifyInstance) => void | Promise<void>>;
   serverFactory?: FastifyServerOptions['serverFactory'];
@@ -35,6 +37,7 @@ export interface AppDeps {
 export async function buildApp(d: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: d.logger,
+    logController: new LogController({ disableRequestLogging: !d.logRequests }),
     bodyLimit: d.bodyLimit,
     trustProxy: d.trustProxy,
     routerOptions: { maxParamLength: 2000 },

@@ -86,6 +86,7 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
       bodyLimit: config.bodyLimit,
       trustProxy: config.trustProxy,
       logger: opts.logger ?? false,
+      logRequests: config.logRequests,
       plugins: extensions.flatMap((e) => (e.routes ? [e.routes] : [])),
       serverFactory: opts.serverFactory,
     });
