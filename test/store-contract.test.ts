@@ -390,6 +390,19 @@ function storeContract(name: 'sqlite' | 'postgres', setup: () => Promise<Backend
       assert.deepEqual(pages, ids(newestFirst(inO)));
     });
 
+    it('audit: a batch of events in multi-row statements, all or none in a transaction', async (t) => {
+      const { store } = await fresh(t);
+      const { O } = await seedTree(store);
+      const batch = Array.from({ length: 101 }, (_, i) => mkAudit(new Date(Date.parse(T0) + i * 1000).toISOString(), O, O, 'sts.exchange'));
+      await store.transaction((tx) => tx.insertAudits(batch));
+      const listed = await store.listAudit({ within: O, limit: 1000 });
+      assert.deepEqual(listed, [...batch].reverse(), 'every event, each as given (64 + 32 + 4 + 1 rows)');
+      const again = [mkAudit(T1, O, O), batch[7]!];
+      await assert.rejects(store.transaction((tx) => tx.insertAudits(again)), isConflict(/audit event/));
+      assert.equal((await store.listAudit({ within: O, limit: 1000 })).length, batch.length, 'nothing of a refused batch was kept');
+      await store.insertAudits([]);
+    });
+
     it('unique constraints and missing references are STORE_CONFLICT with a clear message', async (t) => {
       const { store } = await fresh(t);
       const { O, A } = await seedTree(store);

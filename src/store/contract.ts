@@ -138,6 +138,8 @@ export interface StoreTx {
   deleteSigningKey(kid: string): Promise<boolean>;
 
   insertAudit(e: AuditEvent): Promise<void>;
+  /** Inserts many events at once (the exchange's batches); all or none when run in a transaction. */
+  insertAudits(events: readonly AuditEvent[]): Promise<void>;
   listAudit(q: AuditQuery): Promise<AuditEvent[]>;
 
   // Human login (src/auth/records.ts): secrets are stored as SHA-256 only; "take" and the

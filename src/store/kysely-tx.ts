@@ -8,7 +8,7 @@ import type { Backend } from './backend.js';
 import type {
   AuditQuery, BindingQuery, DeletedTree, EffectiveBinding, GroupQuery, IdentityQuery, RoleQuery, SigningKey, StoreTx,
 } from './contract.js';
-import { auditConflicts, insertAudit, listAudit } from './queries/audit-events.js';
+import { auditConflicts, insertAudit, insertAudits, listAudit } from './queries/audit-events.js';
 import {
   authorizationCodeConflicts, deleteExpiredAuthorizationCodes, insertAuthorizationCode, takeAuthorizationCode,
 } from './queries/authorization-codes.js';
@@ -79,6 +79,9 @@ export class KyselyTx implements StoreTx {
   deleteSigningKey(kid: string): Promise<boolean> { return this.guard(() => deleteSigningKey(this.db, kid)); }
 
   insertAudit(e: AuditEvent): Promise<void> { return this.guard(() => insertAudit(this.db, e), auditConflicts(e)); }
+  insertAudits(events: readonly AuditEvent[]): Promise<void> {
+    return this.guard(() => insertAudits(this.db, events), { duplicate: 'an audit event with one of these ids already exists' });
+  }
   listAudit(q: AuditQuery): Promise<AuditEvent[]> { return this.guard(() => listAudit(this.db, q)); }
 
   insertLoginState(s: LoginState): Promise<void> { return this.guard(() => insertLoginState(this.db, s), loginStateConflicts); }

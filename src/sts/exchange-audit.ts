@@ -55,9 +55,7 @@ export class ExchangeAudit {
     this.#queue = [];
     if (batch.length === 0) return this.#flushing;
     this.#flushing = this.#flushing.then(() =>
-      this.store.transaction(async (tx) => {
-        for (const e of batch) await tx.insertAudit(e);
-      }).catch(this.onError));
+      this.store.transaction((tx) => tx.insertAudits(batch)).catch(this.onError));
     return this.#flushing;
   }
 }
