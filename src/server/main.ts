@@ -2,6 +2,7 @@
 // main) that reads flags and the environment.
 
 import { createServer as createHttpServer, type Server } from 'node:http';
+import { setFlagsFromString } from 'node:v8';
 import type { AddressInfo } from 'node:net';
 import { Command } from 'commander';
 import { ConfigError, type ServerConfig } from '../config/index.js';
@@ -33,6 +34,7 @@ export async function runServe(argv: string[]): Promise<void> {
 }
 
 export async function serve(config: ServerConfig): Promise<void> {
+  boundHeapGrowth();
   const logger = {
     level: config.logLevel,
     redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-amz-security-token"]'],
@@ -87,6 +89,19 @@ export async function serve(config: ServerConfig): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/**
+ * When full collections are cheap, V8 lets the old generation grow to about four times what
+ * survived the last one before collecting again: under exchange load that was 250+ MB resident
+ * for 40 MB live (bench/README.md). Growing by half instead keeps it near 160 MB, at no CPU
+ * cost we could measure. A --heap-growing-percent given to node (NODE_OPTIONS) wins.
+ */
+function boundHeapGrowth(): void {
+  const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  if (!given.some((a) => a.startsWith('--heap-growing-percent') || a.startsWith('--heap_growing_percent'))) {
+    setFlagsFromString('--heap-growing-percent=50');
+  }
 }
 
 /** A database setting fit for a log line: never a password. */
