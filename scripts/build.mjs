@@ -1,13 +1,18 @@
 #!/usr/bin/env node
 // Bundles the CLI and server into dist/ with esbuild. Code splitting keeps each command's
 // code in its own chunk, loaded only when that command runs (fast `latchkey --version`).
+// `--outdir DIR` builds elsewhere (the benchmarks build a private copy, leaving dist/ alone).
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+const at = process.argv.indexOf('--outdir');
+const outdir = at > 0 && process.argv[at + 1] ? resolve(process.argv[at + 1]) : fileURLToPath(new URL('../dist', import.meta.url));
+rmSync(outdir, { recursive: true, force: true });
 await build({
   entryPoints: { latchkey: 'src/cli/main.ts' },
-  outdir: 'dist',
+  outdir,
   bundle: true,
   splitting: true,
   format: 'esm',
