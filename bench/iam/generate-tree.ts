@@ -12,6 +12,7 @@ import { builtinRoleId } from '../../src/iam/index.js';
 import type { AwsIdentityRule } from '../../src/iam/types.js';
 import { openStore } from '../../src/store/index.js';
 import { IamService } from '../../src/iam/index.js';
+import { mulberry32 as rng } from '../../test/support/prng.js';
 
 export interface TreeSpec {
   groups: number;
@@ -34,18 +35,6 @@ export interface GeneratedTree {
 
 const ROLES = ['viewer', 'editor', 'owner'].map(builtinRoleId);
 const NOW = '2025-06-01T00:00:00.000Z';
-
-/** mulberry32: a small seeded PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function hex(rand: () => number, n: number): string {
   let s = '';

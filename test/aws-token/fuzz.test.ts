@@ -10,20 +10,9 @@ import { test } from 'node:test';
 import { verifyAwsRequest, type CheckedAwsRequest } from '../../src/aws/index.js';
 import { isLatchkeyError } from '../../src/errors/index.js';
 import { asReceived, BIND, CAPTURE_KEYS, forwardedSignatureValid, serialize, signedRequest } from './support.js';
+import { mulberry32 as prng } from '../support/prng.js';
 
 const ITERATIONS = 5000;
-
-/** mulberry32: small, seeded, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const INTERESTING = ['\r', '\n', '\r\n', '\0', ' ', '\t', ':', '%', '=', '&', '?', '/', '#', ';', ',', '\u007f', '\u00e9', 'A', 'a', '0'];
 const LINES = [
