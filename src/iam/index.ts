@@ -9,5 +9,6 @@ export type { GroupInput } from './group-service.js';
 export type { RoleInput } from './role-service.js';
 export type { IamErrorCode } from './errors.js';
 export { decodePageToken } from './visible-page.js';
+export { newAuditEventId } from './new-audit-event-id.js';
 export * from './uidp.js';
 export type * from './types.js';

@@ -1,7 +1,7 @@
 // Writes one audit event for an IAM change, inside the change's own transaction.
-import { randomUUID } from 'node:crypto';
 import type { StoreTx } from '../store/contract.js';
 import { actorName, type Actor } from './actor.js';
+import { newAuditEventId } from './new-audit-event-id.js';
 import { rootOf } from './uidp.js';
 
 export async function recordAudit(
@@ -14,7 +14,7 @@ export async function recordAudit(
   details: Record<string, unknown> = {},
 ): Promise<void> {
   await tx.insertAudit({
-    id: randomUUID(),
+    id: newAuditEventId(),
     at: at.toISOString(),
     actor: actorName(actor),
     action,
