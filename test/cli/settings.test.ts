@@ -10,7 +10,7 @@ import { CliError } from '../../src/cli/cli-error.js';
 import { CLI_SETTINGS, SETTING_KEYS, envNameOf } from '../../src/cli/settings/cli-settings.js';
 import { updateConfigFile } from '../../src/cli/settings/config-file.js';
 import { loadSettings, resolveSettings } from '../../src/cli/settings/load-settings.js';
-import { configFilePath, tokenCacheDir } from '../../src/cli/settings/paths.js';
+import { configCacheFile, configFilePath, tokenCacheDir } from '../../src/cli/settings/paths.js';
 
 function home(configYaml?: string) {
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-settings-'));
@@ -95,5 +95,37 @@ describe('settings', () => {
     await updateConfigFile(fresh, 'default.group', 'acme');
     assert.equal(readFileSync(fresh, 'utf8'), 'default:\n  group: acme\n');
     assert.ok(dir);
+  });
+
+  it('config.yaml is parsed once per content: the values are cached with the text they came from, 0600', async () => {
+    const { env } = home('platform:\n  api: http://file:1 # a comment\n');
+    const cache = configCacheFile(env);
+    assert.equal((await loadSettings({ env, flags: {} })).api, 'http://file:1');
+    assert.equal(statSync(cache).mode & 0o777, 0o600);
+    const entry = JSON.parse(readFileSync(cache, 'utf8'));
+    assert.deepEqual(entry.values, [['platform.api', 'http://file:1']]);
+    // The cached values are what a later run uses for the same bytes (shown by altering them) ...
+    writeFileSync(cache, JSON.stringify({ ...entry, values: [['platform.api', 'http://from-cache:2']] }));
+    assert.equal((await loadSettings({ env, flags: {} })).api, 'http://from-cache:2');
+    // ... and any change to the file, even a comment, is parsed again.
+    writeFileSync(configFilePath(env), 'platform:\n  api: http://file:1 # another comment\n');
+    assert.equal((await loadSettings({ env, flags: {} })).api, 'http://file:1');
+    assert.equal(JSON.parse(readFileSync(cache, 'utf8')).text, 'platform:\n  api: http://file:1 # another comment\n');
+    // A cache entry of the wrong shape is ignored.
+    writeFileSync(cache, JSON.stringify({ version: 1, text: JSON.parse(readFileSync(cache, 'utf8')).text, values: [['platform.api', 2]] }));
+    assert.equal((await loadSettings({ env, flags: {} })).api, 'http://file:1');
+  });
+
+  it('a config.yaml that does not parse is reported every time and never cached', async () => {
+    const { env } = home('platform: [unclosed\n');
+    for (let i = 0; i < 2; i++) {
+      await assert.rejects(loadSettings({ env, flags: {} }), (e: unknown) => e instanceof CliError && e.code === 'CONFIG_INVALID' && /not valid YAML/.test(e.message));
+    }
+    assert.throws(() => statSync(configCacheFile(env)), /ENOENT/);
+    // Values that do not validate are cached as parsed, and still refused on every run.
+    writeFileSync(configFilePath(env), 'platform:\n  api: nope\n');
+    for (let i = 0; i < 2; i++) {
+      await assert.rejects(loadSettings({ env, flags: {} }), (e: unknown) => e instanceof CliError && /invalid platform\.api \(from .*config\.yaml\)/.test(e.message));
+    }
   });
 });

@@ -1,15 +1,16 @@
-// Reading and writing config.yaml. The `yaml` library is loaded only when a file exists, so a
-// command run without a config file (or a cached `auth token`) never pays for it.
+// Reading and writing config.yaml. The `yaml` library is loaded only when a file must be parsed
+// or changed: never without a config file, and not for content parsed before
+// (cached-config-values.ts).
 
-import { readFile, rm } from 'node:fs/promises';
+import { promises as fsp, readFileSync } from 'node:fs';
 import { cjsExports } from '../cjs-exports.js';
 import { CliError } from '../cli-error.js';
 import { writeFileAtomic } from '../write-file-atomic.js';
 
-/** The file's text, or undefined when there is no file. */
+/** The file's text, or undefined when there is no file. Read synchronously: see token-cache.ts. */
 export async function readConfigText(path: string): Promise<string | undefined> {
   try {
-    return await readFile(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new CliError('CONFIG_INVALID', `cannot read the config file ${path}: ${(err as Error).message}`);
@@ -68,7 +69,7 @@ export async function updateConfigFile(path: string, key: string, value: string 
 /** Deletes the file; false when there was none. */
 export async function deleteConfigFile(path: string): Promise<boolean> {
   try {
-    await rm(path);
+    await fsp.rm(path);
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;

@@ -3,8 +3,9 @@
 
 import { CliError } from '../cli-error.js';
 import { CLI_SETTINGS, envNameOf, type AuthMode, type CliSetting, type OutputFormat, type SettingName } from './cli-settings.js';
-import { parseConfigText, readConfigText } from './config-file.js';
-import { configFilePath, tokenCacheDir } from './paths.js';
+import { cachedConfigValues } from './cached-config-values.js';
+import { readConfigText } from './config-file.js';
+import { configCacheFile, configFilePath, tokenCacheDir } from './paths.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -41,7 +42,7 @@ export interface SettingsInput {
 export async function resolveSettings(input: SettingsInput): Promise<{ configPath: string; values: ResolvedSetting[] }> {
   const configPath = configFilePath(input.env, input.flags.config);
   const text = await readConfigText(configPath);
-  const file = text === undefined ? new Map<string, string>() : await parseConfigText(configPath, text);
+  const file = text === undefined ? new Map<string, string>() : await cachedConfigValues(configPath, text, configCacheFile(input.env));
   const values: ResolvedSetting[] = [];
   for (const s of Object.values(CLI_SETTINGS) as CliSetting<unknown>[]) {
     const env = envNameOf(s.key);

@@ -16,3 +16,8 @@ export function configFilePath(env: Env, flag?: string): string {
 export function tokenCacheDir(env: Env): string {
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'latchkey', 'tokens');
 }
+
+/** config.yaml's parsed values, keyed by its content: $XDG_CACHE_HOME/latchkey/config.json. */
+export function configCacheFile(env: Env): string {
+  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'latchkey', 'config.json');
+}
