@@ -1,17 +1,53 @@
 #!/usr/bin/env node
-// The latchkey binary: the bundled CLI (see scripts/build.mjs). `latchkey --version` on its
-// own is answered here, from package.json (the field the bundle inlines as VERSION), before
-// any of the bundle's modules load: Node's ES module loader costs about a millisecond per
-// module, and the CLI's start-up is ten of them (bench/README.md, "CLI start-up").
-import { readFileSync } from 'node:fs';
+// The latchkey binary: the bundled CLI (see scripts/build.mjs). Two command lines sit on the
+// start-up path of jobs and are answered here, in CommonJS, before anything else loads:
+// - `latchkey --version`, from package.json (the field the bundle inlines as VERSION);
+// - `latchkey auth token` with a fresh cached token, by dist/fast/cached-token.cjs.
+// CommonJS because starting Node's ES module loader alone costs ~4 ms, a fifth of `node -e 0`,
+// and each ES module about one more (bench/README.md, "CLI start-up"). Anything else, a
+// token that needs renewing, or a copy of bin/ without its package.json goes to the full CLI.
+'use strict';
 
-let version;
-if (process.argv.length === 3 && process.argv[2] === '--version') {
+const args = process.argv.slice(2);
+
+/** The answer to print, or undefined when the full CLI must run. */
+async function fastAnswer() {
+  if (args.length === 1 && args[0] === '--version') {
+    try {
+      const { version } = require('../package.json');
+      return typeof version === 'string' ? version : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  if (args.length === 2 && args[0] === 'auth' && args[1] === 'token') {
+    return require('../dist/fast/cached-token.cjs').cachedToken(process.env, Date.now());
+  }
+  return undefined;
+}
+
+/**
+ * Writes with fs.writeSync: process.stdout would load Node's stream modules (~3 ms) for one
+ * line. A full non-blocking pipe (EAGAIN) gets the rest through process.stdout; a reader that
+ * has gone away (EPIPE: `latchkey auth token | head -c0`) is not an error worth a stack trace.
+ */
+function print(text) {
+  const fs = require('node:fs');
+  let buf = Buffer.from(text, 'utf8');
   try {
-    version = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
-  } catch {
-    // Not beside its package.json (a bare copy of bin/ and dist/): the bundle answers.
+    while (buf.length > 0) buf = buf.subarray(fs.writeSync(1, buf));
+  } catch (err) {
+    if (err.code === 'EPIPE') return;
+    if (err.code !== 'EAGAIN') throw err;
+    process.stdout.on('error', (e) => {
+      if (e.code !== 'EPIPE') throw e;
+    });
+    process.stdout.write(buf);
   }
 }
-if (typeof version === 'string') process.stdout.write(`${version}\n`);
-else await import('../dist/latchkey.mjs');
+
+void fastAnswer().then((answer) => {
+  if (answer === undefined) return import('../dist/latchkey.mjs');
+  print(`${answer}\n`);
+  return undefined;
+});

@@ -4,15 +4,14 @@
 // `--outdir DIR` builds elsewhere (the benchmarks build a private copy, leaving dist/ alone).
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const at = process.argv.indexOf('--outdir');
 const outdir = at > 0 && process.argv[at + 1] ? resolve(process.argv[at + 1]) : fileURLToPath(new URL('../dist', import.meta.url));
 rmSync(outdir, { recursive: true, force: true });
-await build({
-  entryPoints: { latchkey: 'src/cli/main.ts' },
-  outdir,
+
+const common = {
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -28,4 +27,24 @@ await build({
   sourcemap: 'linked',
   legalComments: 'none',
   logLevel: 'warning',
-});
+};
+
+// The CLI and server: dist/latchkey.mjs and its chunks.
+await build({ ...common, entryPoints: { latchkey: 'src/cli/main.ts' }, outdir });
+
+// A fresh cached `latchkey auth token` (bin/latchkey.cjs): CommonJS (no ES module loader to
+// start), bundled on its own so it shares no chunk with the CLI: one file. The YAML parser,
+// needed only when config.yaml changed since it was last parsed, is a file beside it.
+const yamlBeside = {
+  name: 'yaml-beside',
+  setup(b) {
+    b.onResolve({ filter: /^yaml$/ }, () => ({ path: 'yaml', namespace: 'yaml-beside' }));
+    b.onLoad({ filter: /.*/, namespace: 'yaml-beside' }, () => ({ contents: "module.exports = require('./yaml.cjs');", loader: 'js' }));
+    b.onResolve({ filter: /^\.\/yaml\.cjs$/ }, () => ({ path: './yaml.cjs', external: true }));
+  },
+};
+const fast = {
+  ...common, splitting: false, format: 'cjs', outdir: join(outdir, 'fast'), outExtension: { '.js': '.cjs' }, banner: undefined,
+};
+await build({ ...fast, entryPoints: { 'cached-token': 'src/cli/cached-token.ts' }, plugins: [yamlBeside] });
+await build({ ...fast, stdin: { contents: "module.exports = require('yaml');", resolveDir: process.cwd(), loader: 'js', sourcefile: 'yaml.cjs' }, outdir: undefined, outfile: join(outdir, 'fast', 'yaml.cjs') });

@@ -1,4 +1,4 @@
-// bin/latchkey.mjs answers `--version` itself, before the bundle loads: it must say exactly
+// bin/latchkey.cjs answers `--version` itself, before the bundle loads: it must say exactly
 // what the bundle says.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the `latchkey` binary as of COMMIT into DIR, for before/after runs in one benchmark
-# (BENCH_BIN_<VARIANT>=DIR/bin/latchkey.mjs; see bench/README.md). Uses `git archive`, so the
+# (BENCH_BIN_<VARIANT>=DIR/bin/latchkey.cjs; see bench/README.md). Uses `git archive`, so the
 # working tree and the repository's dist/ are left alone. Prints the binary's path.
 #   bench/support/build-at.sh COMMIT DIR
 set -euo pipefail
@@ -12,4 +12,4 @@ mkdir -p "$dir"
 git -C "$root" archive "$commit" src scripts bin package.json tsconfig.json | tar -x -C "$dir"
 ln -s "$root/node_modules" "$dir/node_modules"
 (cd "$dir" && node scripts/build.mjs >&2)
-echo "$dir/bin/latchkey.mjs"
+echo "$dir/bin/latchkey.cjs"

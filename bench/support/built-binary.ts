@@ -11,7 +11,7 @@ export const ROOT = resolve(import.meta.dirname, '../..');
 
 let built: string | undefined;
 
-/** Path of bin/latchkey.mjs over a fresh private build; removed when the process exits. */
+/** Path of bin/latchkey.cjs over a fresh private build; removed when the process exits. */
 export function builtBinary(): string {
   if (built) return built;
   mkdirSync(join(ROOT, '.tmp'), { recursive: true }); // gitignored: absent on a fresh clone
@@ -21,7 +21,7 @@ export function builtBinary(): string {
   if (r.status !== 0) throw new Error(`scripts/build.mjs failed:\n${r.stderr}`);
   cpSync(join(ROOT, 'bin'), join(copy, 'bin'), { recursive: true });
   cpSync(join(ROOT, 'package.json'), join(copy, 'package.json')); // as installed: bin/ reads its version
-  built = join(copy, 'bin', 'latchkey.mjs');
+  built = join(copy, 'bin', 'latchkey.cjs');
   return built;
 }
 

@@ -2,10 +2,12 @@
 // 0600 in a 0700 directory, replaced atomically. A person's entry keeps the refresh token; a
 // workload's keeps how it logged in (identity + provider), so it can exchange again. The AWS
 // token a workload presented is never stored: it is a replayable credential.
-// Reading it is on the hot path of `latchkey auth token`: node built-ins only.
+// Reading it is on the hot path of `latchkey auth token` (dist/fast/cached-token.cjs): only the
+// built-ins Node has already loaded at start-up (fs, path). node:crypto and node:fs/promises
+// cost ~4 ms to load, a fifth of Node's start-up, so they are loaded only when needed, and
+// files are read synchronously (a command line has nothing else to do meanwhile).
 
-import { createHash } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { promises as fsp, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensurePrivateDir, writeFileAtomic } from './write-file-atomic.js';
 
@@ -39,10 +41,20 @@ export interface WorkloadSession extends SessionBase {
 
 export type Session = HumanSession | WorkloadSession;
 
-/** The cache file of an (API, audience) pair. */
-export function sessionFile(dir: string, api: string, audience: string | undefined): string {
-  const key = createHash('sha256').update(`${api}\n${audience ?? ''}`).digest('hex').slice(0, 32);
-  return join(dir, `${key}.json`);
+/** Longest file name (before .json) that spells the pair out; file systems allow 255 bytes. */
+const MAX_SPELLED_NAME = 200;
+
+/**
+ * The cache file of an (API, audience) pair: the pair itself, base64url-encoded (one name per
+ * pair, no hashing); a pair too long to spell out is named `sha256.HEX` ('.' is not in the
+ * base64url alphabet, so the two kinds of name never meet).
+ */
+export async function sessionFile(dir: string, api: string, audience: string | undefined): Promise<string> {
+  const pair = `${api}\n${audience ?? ''}`;
+  const spelled = Buffer.from(pair, 'utf8').toString('base64url');
+  if (spelled.length <= MAX_SPELLED_NAME) return join(dir, `${spelled}.json`);
+  const { createHash } = await import('node:crypto');
+  return join(dir, `sha256.${createHash('sha256').update(pair, 'utf8').digest('hex')}.json`);
 }
 
 function isSession(v: unknown): v is Session {
@@ -57,7 +69,7 @@ function isSession(v: unknown): v is Session {
 export async function readSession(dir: string, api: string, audience: string | undefined): Promise<Session | undefined> {
   let text: string;
   try {
-    text = await readFile(sessionFile(dir, api, audience), 'utf8');
+    text = readFileSync(await sessionFile(dir, api, audience), 'utf8');
   } catch {
     return undefined;
   }
@@ -71,13 +83,13 @@ export async function readSession(dir: string, api: string, audience: string | u
 
 export async function writeSession(dir: string, session: Session): Promise<void> {
   await ensurePrivateDir(dir);
-  await writeFileAtomic(sessionFile(dir, session.api, session.audience ?? undefined), `${JSON.stringify(session, null, 2)}\n`, 0o600);
+  await writeFileAtomic(await sessionFile(dir, session.api, session.audience ?? undefined), `${JSON.stringify(session, null, 2)}\n`, 0o600);
 }
 
 /** Deletes the cached session; false when there was none. */
 export async function deleteSession(dir: string, api: string, audience: string | undefined): Promise<boolean> {
   try {
-    await rm(sessionFile(dir, api, audience));
+    await fsp.rm(await sessionFile(dir, api, audience));
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;

@@ -1,11 +1,12 @@
-// The built binary, as a user runs it (node bin/latchkey.mjs, HOME in a temp dir): help for
+// The built binary, as a user runs it (node bin/latchkey.cjs, HOME in a temp dir): help for
 // every command, the version, config round trips, a cached `auth token` with no server at all,
 // completion scripts that a real bash completes with, and the lazy loading the start-up
 // numbers depend on.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import pkg from '../../package.json' with { type: 'json' };
@@ -186,7 +187,76 @@ words=(${words.map((w) => `'${w}'`).join(' ')}); CURRENT=${words.length}; _latch
     assert.deepEqual(complete(['latchkey', 'iam', 'id', 'create', '--filename', '']), ['FILES']);
   });
 
-  it('--version and a cached auth token load no package code and no other command', () => {
+  it('auth token (exactly): a fresh cached token comes from dist/fast alone; anything else reaches the full CLI', async () => {
+    const { dir, env } = tempHome();
+    const api = await closedUrl();
+    const cacheDir = join(dir, 'cache', 'latchkey', 'tokens');
+    const session = (token: string, expSeconds: number) => writeSession(cacheDir, {
+      version: 1, kind: 'human', api, issuer: api, audience: null, token, expiry: new Date(expSeconds * 1000).toISOString(), subject: 'f1d5337370e7d8e99282c25286804a5b2cfc1682',
+    });
+    // A copy of the binary without the CLI's bundle: only the fast path can answer.
+    const fastOnly = mkdtempSync(join(tmpdir(), 'latchkey-fast-only-'));
+    const dist = join(dirname(builtBinary()), '..', 'dist');
+    cpSync(dirname(builtBinary()), join(fastOnly, 'bin'), { recursive: true });
+    cpSync(join(dist, 'fast'), join(fastOnly, 'dist', 'fast'), { recursive: true });
+    const run = (args: string[], extra: Record<string, string> = {}) => {
+      const r = spawnSync(process.execPath, [join(fastOnly, 'bin', 'latchkey.cjs'), ...args], { env: { PATH: process.env.PATH, ...env, ...extra }, encoding: 'utf8', timeout: 60_000 });
+      return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+    };
+    try {
+      const fresh = fakeJwt({ sub: 'x', exp: Math.floor(Date.now() / 1000) + 3600 });
+      await session(fresh, Math.floor(Date.now() / 1000) + 3600);
+      assert.deepEqual(run(['auth', 'token'], { LATCHKEY_PLATFORM_API: api }), { status: 0, stdout: `${fresh}\n`, stderr: '' });
+      // The API from config.yaml: parsed once (by the YAML parser beside the fast bundle), then
+      // from the parsed-config cache, with no parser at all.
+      assert.equal(latchkey(['config', 'set', 'platform.api', api], env).status, 0);
+      assert.deepEqual(run(['auth', 'token']), { status: 0, stdout: `${fresh}\n`, stderr: '' });
+      rmSync(join(fastOnly, 'dist', 'fast', 'yaml.cjs'));
+      assert.deepEqual(run(['auth', 'token']), { status: 0, stdout: `${fresh}\n`, stderr: '' });
+      // Any other command line, a token inside the refresh margin, invalid settings, another
+      // audience, a changed config.yaml (no parser in this copy): the full CLI is needed (absent
+      // from this copy, so the import fails).
+      const needsBundle = /Cannot find module .*dist\/latchkey\.mjs/;
+      assert.match(run(['auth', 'token', '-v']).stderr, needsBundle);
+      assert.match(run(['auth', 'token'], { LATCHKEY_AUTH_REFRESH_MARGIN: '7200' }).stderr, needsBundle);
+      assert.match(run(['auth', 'token'], { LATCHKEY_PLATFORM_API: 'nope' }).stderr, needsBundle);
+      assert.match(run(['auth', 'token'], { LATCHKEY_PLATFORM_AUDIENCE: 'https://other.example' }).stderr, needsBundle);
+      const configPath = join(dir, 'config', 'latchkey', 'config.yaml');
+      writeFileSync(configPath, `${readFileSync(configPath, 'utf8')}# changed\n`);
+      assert.match(run(['auth', 'token']).stderr, needsBundle);
+      // ... and the full CLI does what it always did: renew (here: fail to reach the server), report settings.
+      const renew = latchkey(['auth', 'token'], { ...env, LATCHKEY_AUTH_REFRESH_MARGIN: '7200' });
+      assert.equal(renew.status, 1);
+      assert.equal(renew.stdout, '');
+      assert.match(renew.stderr, /^latchkey: /);
+      const expired = fakeJwt({ sub: 'x', exp: Math.floor(Date.now() / 1000) - 10 });
+      await session(expired, Math.floor(Date.now() / 1000) - 10);
+      assert.match(run(['auth', 'token']).stderr, needsBundle);
+      const bad = latchkey(['auth', 'token'], { ...env, LATCHKEY_PLATFORM_API: 'nope' });
+      assert.match(bad.stderr, /^latchkey: invalid platform\.api \(from LATCHKEY_PLATFORM_API\)/);
+    } finally {
+      rmSync(fastOnly, { recursive: true, force: true });
+    }
+  });
+
+  it('the fast path writes with one system call, and a reader that went away is not an error', async () => {
+    const { dir, env } = tempHome();
+    const api = await closedUrl();
+    const token = fakeJwt({ sub: 'x', exp: Math.floor(Date.now() / 1000) + 3600 });
+    await writeSession(join(dir, 'cache', 'latchkey', 'tokens'), {
+      version: 1, kind: 'human', api, issuer: api, audience: null, token, expiry: new Date(Date.now() + 3600_000).toISOString(), subject: 'x',
+    });
+    const sh = (pipe: string) => spawnSync('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" "${builtBinary()}" auth token | ${pipe}`],
+      { env: { PATH: process.env.PATH, ...env, LATCHKEY_PLATFORM_API: api }, encoding: 'utf8', timeout: 30_000 });
+    // The reader closes its end before anything is written: EPIPE, quietly.
+    const gone = sh('(exec 0<&-; sleep 0.3)');
+    assert.equal(gone.stderr, '');
+    assert.equal(gone.status, 0);
+    // A pipe that is read gets the whole line.
+    assert.equal(sh('cat').stdout, `${token}\n`);
+  });
+
+  it('a cached auth token loads one CommonJS file, no package and no command; the CLI starts without packages or commands', () => {
     const dist = join(dirname(builtBinary()), '..', 'dist');
     const staticClosure = (file: string, seen = new Set<string>()): Set<string> => {
       if (seen.has(file)) return seen;
@@ -197,16 +267,22 @@ words=(${words.map((w) => `'${w}'`).join(' ')}); CURRENT=${words.length}; _latch
       }
       return seen;
     };
-    const sources = (files: Set<string>) => [...files].flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/^\/\/ ((?:node_modules|src)\/\S+)$/gm)].map((m) => m[1]!));
-    const entry = join(dist, 'latchkey.mjs');
-    const startupFiles = staticClosure(entry);
-    const startup = sources(startupFiles);
+    const sources = (files: Iterable<string>) => [...files].flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/^\/\/ ((?:node_modules|src)\/\S+)$/gm)].map((m) => m[1]!));
+    const startup = sources(staticClosure(join(dist, 'latchkey.mjs')));
     assert.deepEqual(startup.filter((s) => s.startsWith('node_modules/')), [], 'no package is loaded at start-up');
     assert.deepEqual(startup.filter((s) => s.startsWith('src/cli/commands/')), [], 'no command is loaded at start-up');
-    const loader = [...startupFiles].find((f) => /import\("\.\/(?:chunks\/)?auth-token-[^"]+"\)/.test(readFileSync(f, 'utf8')))!;
-    const tokenChunk = /import\("(\.\/(?:chunks\/)?auth-token-[^"]+)"\)/.exec(readFileSync(loader, 'utf8'))![1]!;
-    const tokenPath = sources(staticClosure(join(dirname(loader), tokenChunk)));
-    assert.deepEqual(tokenPath.filter((s) => s.startsWith('node_modules/')), [], 'auth token loads no package');
-    assert.deepEqual(tokenPath.filter((s) => s.startsWith('src/cli/commands/')), ['src/cli/commands/auth-token.ts']);
+    const bin = readFileSync(builtBinary(), 'utf8');
+    assert.doesNotMatch(bin, /^\s*import\s/m, 'bin/ is CommonJS: no ES module loader for the fast paths');
+    assert.match(bin, /require\('\.\.\/dist\/fast\/cached-token\.cjs'\)/);
+    const fastFile = join(dist, 'fast', 'cached-token.cjs');
+    const fastText = readFileSync(fastFile, 'utf8');
+    assert.deepEqual([...fastText.matchAll(/require\("(\.[^"]*)"\)/g)].map((m) => m[1]), ['./yaml.cjs'], 'the only file it may load is the YAML parser');
+    // No ES module, except node:crypto for a token cache name too long to spell out (token-cache.ts).
+    assert.deepEqual([...fastText.matchAll(/\bimport\(([^)]*)\)/g)].map((m) => m[1]), ['"node:crypto"']);
+    assert.doesNotMatch(fastText, /require\("node:(?:crypto|fs\/promises|stream)"\)/, 'nothing Node has not loaded at start-up');
+    const fast = sources([fastFile]);
+    assert.deepEqual(fast.filter((s) => s.startsWith('node_modules/')), [], 'a cached auth token loads no package');
+    assert.deepEqual(fast.filter((s) => s.startsWith('src/cli/commands/')), [], 'a cached auth token loads no command');
+    assert.ok(fast.includes('src/cli/token-cache.ts') && fast.includes('src/cli/settings/load-settings.ts'));
   });
 });

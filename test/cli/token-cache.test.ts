@@ -63,19 +63,19 @@ describe('token cache', () => {
     await writeSession(cacheDir, s);
     await writeSession(cacheDir, s); // replaces, leaves no temp file behind
     const files = readdirSync(cacheDir);
-    assert.deepEqual(files, [sessionFile(cacheDir, s.api, undefined).split('/').pop()]);
+    assert.deepEqual(files, [(await sessionFile(cacheDir, s.api, undefined)).split('/').pop()]);
     assert.equal(statSync(join(cacheDir, files[0]!)).mode & 0o777, 0o600);
     assert.equal(statSync(cacheDir).mode & 0o777, 0o700);
     assert.deepEqual(await readSession(cacheDir, s.api, undefined), s);
-    assert.notEqual(sessionFile(cacheDir, s.api, 'other-aud'), sessionFile(cacheDir, s.api, undefined));
-    assert.notEqual(sessionFile(cacheDir, 'http://other:1', undefined), sessionFile(cacheDir, s.api, undefined));
+    assert.notEqual(await sessionFile(cacheDir, s.api, 'other-aud'), await sessionFile(cacheDir, s.api, undefined));
+    assert.notEqual(await sessionFile(cacheDir, 'http://other:1', undefined), await sessionFile(cacheDir, s.api, undefined));
     assert.equal(await readSession(cacheDir, s.api, 'other-aud'), undefined);
   });
 
   it('ignores a damaged cache file (not logged in) rather than failing oddly', async () => {
     const { cacheDir, ctx } = setup('http://127.0.0.1:9');
     await writeSession(cacheDir, session('http://127.0.0.1:9', 3600));
-    writeFileSync(sessionFile(cacheDir, 'http://127.0.0.1:9', undefined), '{"version": 1, "tok');
+    writeFileSync(await sessionFile(cacheDir, 'http://127.0.0.1:9', undefined), '{"version": 1, "tok');
     await assert.rejects(currentSession(ctx), (e: CliError) => e.code === 'NOT_LOGGED_IN' && /latchkey auth login/.test(e.hint!));
   });
 
@@ -84,10 +84,10 @@ describe('token cache', () => {
     const { cacheDir, ctx } = setup(api.url);
     const s = session(api.url, 61);
     await writeSession(cacheDir, s);
-    const before = statSync(sessionFile(cacheDir, api.url, undefined)).mtimeMs;
+    const before = statSync(await sessionFile(cacheDir, api.url, undefined)).mtimeMs;
     assert.equal((await currentSession(ctx)).token, s.token);
     assert.equal(api.seen.length, 0);
-    assert.equal(statSync(sessionFile(cacheDir, api.url, undefined)).mtimeMs, before);
+    assert.equal(statSync(await sessionFile(cacheDir, api.url, undefined)).mtimeMs, before);
   });
 
   it('refreshes a person\'s token within the margin, with the refresh token', async () => {
@@ -163,8 +163,23 @@ describe('token cache', () => {
   it('never writes a token into the cache of another API', async () => {
     const { cacheDir } = setup('http://127.0.0.1:9');
     await writeSession(cacheDir, session('http://a:1', 3600));
-    const raw = readFileSync(sessionFile(cacheDir, 'http://a:1', undefined), 'utf8');
+    const raw = readFileSync(await sessionFile(cacheDir, 'http://a:1', undefined), 'utf8');
     assert.equal(JSON.parse(raw).api, 'http://a:1');
     assert.equal(await readSession(cacheDir, 'http://b:1', undefined), undefined);
+  });
+
+  it('names a file by the pair spelled out, or by its SHA-256 when too long for a file name', async () => {
+    const { cacheDir } = setup('http://127.0.0.1:9');
+    const short = await sessionFile(cacheDir, 'http://a:1', 'aud');
+    assert.equal(Buffer.from(short.split('/').pop()!.replace(/\.json$/, ''), 'base64url').toString(), 'http://a:1\naud');
+    const longAudience = `https://${'x'.repeat(300)}.example`;
+    const long = await sessionFile(cacheDir, 'http://a:1', longAudience);
+    assert.match(long.split('/').pop()!, /^sha256\.[0-9a-f]{64}\.json$/);
+    const s = { ...session('http://a:1', 3600), audience: longAudience };
+    await writeSession(cacheDir, s);
+    assert.deepEqual(await readSession(cacheDir, 'http://a:1', longAudience), s);
+    assert.equal(await readSession(cacheDir, 'http://a:1', `${longAudience}/`), undefined);
+    // Every name fits a file system's 255-byte limit.
+    for (const f of readdirSync(cacheDir)) assert.ok(Buffer.byteLength(f) <= 255, f);
   });
 });

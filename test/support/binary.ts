@@ -1,10 +1,10 @@
-// Runs the built `latchkey` binary (bin/latchkey.mjs → dist/) in a sandboxed HOME.
+// Runs the built `latchkey` binary (bin/latchkey.cjs → dist/) in a sandboxed HOME.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export const BIN = resolve('bin/latchkey.mjs');
+export const BIN = resolve('bin/latchkey.cjs');
 
 /** Fails clearly when the bundle is missing (scripts/test.sh builds before testing). */
 export function requireBuilt(): void {

@@ -1,4 +1,4 @@
-// Runs the built `latchkey` binary the way a user does (node bin/latchkey.mjs), with HOME and
+// Runs the built `latchkey` binary the way a user does (node bin/latchkey.cjs), with HOME and
 // the XDG directories in a fresh temp dir. scripts/test.sh builds before any test runs; when
 // dist/ is missing (a single test file run by hand) it is built here, under a lock. Either
 // way the build is copied aside, so nothing that happens to dist/ later can pull it away.
@@ -32,7 +32,7 @@ function withLock<T>(fn: () => T): T {
   }
 }
 
-/** Path of a private copy of bin/latchkey.mjs over a fresh build. */
+/** Path of a private copy of bin/latchkey.cjs over a fresh build. */
 export function builtBinary(): string {
   if (built) return built;
   mkdirSync(join(ROOT, '.tmp'), { recursive: true }); // gitignored: absent on a fresh clone
@@ -46,7 +46,7 @@ export function builtBinary(): string {
     cpSync(join(ROOT, 'bin'), join(copy, 'bin'), { recursive: true });
   });
   process.on('exit', () => rmSync(copy, { recursive: true, force: true }));
-  built = join(copy, 'bin', 'latchkey.mjs');
+  built = join(copy, 'bin', 'latchkey.cjs');
   return built;
 }
 
