@@ -49,3 +49,39 @@ it('rotates with publish-ahead and keeps the old key until its tokens expire', a
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+it('mints a JWS that jose verifies against the published JWKS, with exactly the claims asked for', async () => {
+  const { createLocalJWKSet, decodeProtectedHeader, jwtVerify } = await import('jose');
+  const dir = mkdtempSync(join(tmpdir(), 'latchkey-keys-'));
+  const store = await openStore(join(dir, 'k.db'));
+  await store.migrate();
+  const now = Date.parse('2026-01-01T00:00:00Z');
+  const clock = () => new Date(now);
+  const keys = new SigningKeys(store, clock, { rotationSeconds: 24 * 3600, publishAheadSeconds: 3600, maxTokenTtlSeconds: 3600 });
+  try {
+    await keys.refresh();
+    const issuer = new TokenIssuer(keys, 'http://127.0.0.1:9', clock);
+    const sub = 'f1d5337370e7d8e99282c25286804a5b2cfc1682';
+    const minted = await issuer.mint({
+      sub, aud: ['a', 'b'], ttlSeconds: 600, cap: ['groups.list'],
+      // `extra` cannot replace a registered claim.
+      extra: { email: 'dev@example.com', sub: 'forged', iss: 'https://evil.example', exp: 9999999999 },
+    });
+    assert.deepEqual(decodeProtectedHeader(minted.token), { alg: 'ES256', typ: 'JWT', kid: keys.current().kid });
+    const { payload } = await jwtVerify(minted.token, createLocalJWKSet(keys.jwks()), {
+      algorithms: ['ES256'], issuer: 'http://127.0.0.1:9', audience: 'b', currentDate: new Date(now),
+    });
+    assert.deepEqual(payload, {
+      email: 'dev@example.com', cap: ['groups.list'], iss: 'http://127.0.0.1:9', sub, aud: ['a', 'b'],
+      iat: now / 1000, exp: now / 1000 + 600, jti: minted.jti,
+    });
+    assert.equal(minted.expiry.getTime(), now + 600_000);
+    // A changed signature is refused.
+    const [h, p, sig] = minted.token.split('.');
+    const flipped = `${h}.${p}.${sig!.slice(0, 10)}${sig![10] === 'A' ? 'B' : 'A'}${sig!.slice(11)}`;
+    await assert.rejects(jwtVerify(flipped, createLocalJWKSet(keys.jwks()), { currentDate: new Date(now) }));
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

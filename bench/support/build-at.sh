@@ -12,4 +12,8 @@ mkdir -p "$dir"
 git -C "$root" archive "$commit" src scripts bin package.json tsconfig.json | tar -x -C "$dir"
 ln -s "$root/node_modules" "$dir/node_modules"
 (cd "$dir" && node scripts/build.mjs >&2)
-echo "$dir/bin/latchkey.cjs"
+# bin/latchkey.mjs before the CommonJS bin.
+for f in "$dir/bin/latchkey.cjs" "$dir/bin/latchkey.mjs"; do
+  if [ -e "$f" ]; then echo "$f"; exit 0; fi
+done
+exit 1

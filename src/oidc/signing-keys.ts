@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import type { SigningKey, Store } from '../store/contract.js';
+import { createJwtSigner, type JwtSigner } from './jwt-signer.js';
 
 export interface KeyScheduleOptions {
   /** Seconds a key signs before its successor takes over. */
@@ -24,7 +25,7 @@ const EXPIRY_MARGIN_S = 300;
 export class SigningKeys {
   #keys: SigningKey[] = [];
   #imported = new Map<string, CryptoKey>();
-  #current: { kid: string; key: CryptoKey } | undefined;
+  #current: { kid: string; key: CryptoKey; sign: JwtSigner } | undefined;
   #jwks: { keys: JWK[] } = { keys: [] };
 
   constructor(
@@ -53,7 +54,7 @@ export class SigningKeys {
   }
 
   /** The key to sign with now. Call refresh() first (at start-up and periodically). */
-  current(): { kid: string; key: CryptoKey } {
+  current(): { kid: string; key: CryptoKey; sign: JwtSigner } {
     if (!this.#current) throw new Error('signing keys not loaded: call refresh() first');
     return this.#current;
   }
@@ -106,7 +107,11 @@ export class SigningKeys {
     const active = pickActive(keys, now);
     if (!active) throw new Error('no active signing key after refresh');
     if (this.#current?.kid !== active.kid) {
-      this.#current = { kid: active.kid, key: (await importJWK(active.privateJwk as JWK, 'ES256')) as CryptoKey };
+      this.#current = {
+        kid: active.kid,
+        key: (await importJWK(active.privateJwk as JWK, 'ES256')) as CryptoKey,
+        sign: createJwtSigner(active.kid, active.privateJwk as JWK),
+      };
     }
     this.#keys = keys;
     this.#imported = imported;

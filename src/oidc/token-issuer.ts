@@ -2,7 +2,7 @@
 // audience and expiry pinned. Only tokens this issuer signed are ever accepted.
 
 import { randomUUID } from 'node:crypto';
-import { SignJWT, errors as joseErrors, jwtVerify, decodeProtectedHeader, type JWTPayload } from 'jose';
+import { errors as joseErrors, jwtVerify, decodeProtectedHeader, type JWTPayload } from 'jose';
 import { LatchkeyError } from '../errors/index.js';
 import type { Capability } from '../iam/capabilities.js';
 import { isCapability } from '../iam/capabilities.js';
@@ -43,22 +43,22 @@ export class TokenIssuer {
   }
 
   async mint(req: MintRequest): Promise<{ token: string; expiry: Date; jti: string }> {
-    const { kid, key } = this.keys.current();
+    const { sign } = this.keys.current();
     const iat = Math.floor(this.clock().getTime() / 1000);
     const exp = iat + req.ttlSeconds;
     const jti = randomUUID();
-    const claims: JWTPayload = { ...req.extra };
-    if (req.cap) claims.cap = req.cap;
-    const token = await new SignJWT(claims)
-      .setProtectedHeader({ alg: 'ES256', kid, typ: 'JWT' })
-      .setIssuer(this.issuer)
-      .setSubject(req.sub)
-      .setAudience(req.aud.length === 1 ? req.aud[0]! : req.aud)
-      .setIssuedAt(iat)
-      .setExpirationTime(exp)
-      .setJti(jti)
-      .sign(key);
-    return { token, expiry: new Date(exp * 1000), jti };
+    // The registered claims last, so `extra` can never replace them.
+    const claims: Record<string, unknown> = {
+      ...req.extra,
+      ...(req.cap ? { cap: req.cap } : {}),
+      iss: this.issuer,
+      sub: req.sub,
+      aud: req.aud.length === 1 ? req.aud[0]! : req.aud,
+      iat,
+      exp,
+      jti,
+    };
+    return { token: sign(claims), expiry: new Date(exp * 1000), jti };
   }
 
   /** Verifies a presented token for `audience`. Parses attacker-controlled bytes. */
