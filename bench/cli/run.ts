@@ -5,7 +5,8 @@
 // the server, and times with hyperfine (Debian's package; installed when missing, else a
 // built-in repeated-run timer): `node -e 0`, `latchkey --version`, `latchkey --help`, and
 // `latchkey auth token` answered from the token cache — with the API URL from the environment
-// (no config file), and from `config.yaml` (which loads the YAML parser) — each in this shell's
+// (no config file), and from `config.yaml` (parsed in the first warm-up run, then read from
+// the parsed-config cache) — each in this shell's
 // environment and in a clean one, against `node -e 0` in the same environment.
 //
 // Settings (environment): BENCH_RUNS (per command per round, default 40), BENCH_ROUNDS
