@@ -21,7 +21,11 @@ async function fastAnswer() {
     }
   }
   if (args.length === 2 && args[0] === 'auth' && args[1] === 'token') {
-    return require('../dist/fast/cached-token.cjs').cachedToken(process.env, Date.now());
+    try {
+      return await require('../dist/fast/cached-token.cjs').cachedToken(process.env, Date.now());
+    } catch {
+      return undefined; // No fast bundle (a build from before it existed): the full CLI answers.
+    }
   }
   return undefined;
 }

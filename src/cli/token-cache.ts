@@ -45,13 +45,13 @@ export type Session = HumanSession | WorkloadSession;
 const MAX_SPELLED_NAME = 200;
 
 /**
- * The cache file of an (API, audience) pair: the pair itself, base64url-encoded (one name per
- * pair, no hashing); a pair too long to spell out is named `sha256.HEX` ('.' is not in the
- * base64url alphabet, so the two kinds of name never meet).
+ * The cache file of an (API, audience) pair: the pair itself in hex (one name per pair, no
+ * hashing, and no two names that differ only in case, for case-insensitive file systems); a
+ * pair too long to spell out is named `sha256.HEX`, loading node:crypto only then.
  */
 export async function sessionFile(dir: string, api: string, audience: string | undefined): Promise<string> {
   const pair = `${api}\n${audience ?? ''}`;
-  const spelled = Buffer.from(pair, 'utf8').toString('base64url');
+  const spelled = Buffer.from(pair, 'utf8').toString('hex');
   if (spelled.length <= MAX_SPELLED_NAME) return join(dir, `${spelled}.json`);
   const { createHash } = await import('node:crypto');
   return join(dir, `sha256.${createHash('sha256').update(pair, 'utf8').digest('hex')}.json`);
@@ -75,7 +75,8 @@ export async function readSession(dir: string, api: string, audience: string | u
   }
   try {
     const v: unknown = JSON.parse(text);
-    return isSession(v) ? v : undefined;
+    // The file must be for this very pair: never hand out one API's token for another.
+    return isSession(v) && v.api === api && (v.audience ?? undefined) === audience ? v : undefined;
   } catch {
     return undefined;
   }

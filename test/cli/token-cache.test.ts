@@ -3,7 +3,7 @@
 // or exchanging the token file again) against a real HTTP server on loopback.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -171,7 +171,8 @@ describe('token cache', () => {
   it('names a file by the pair spelled out, or by its SHA-256 when too long for a file name', async () => {
     const { cacheDir } = setup('http://127.0.0.1:9');
     const short = await sessionFile(cacheDir, 'http://a:1', 'aud');
-    assert.equal(Buffer.from(short.split('/').pop()!.replace(/\.json$/, ''), 'base64url').toString(), 'http://a:1\naud');
+    assert.equal(Buffer.from(short.split('/').pop()!.replace(/\.json$/, ''), 'hex').toString(), 'http://a:1\naud');
+    assert.match(short.split('/').pop()!, /^[0-9a-f]+\.json$/, 'no name differs from another only in case');
     const longAudience = `https://${'x'.repeat(300)}.example`;
     const long = await sessionFile(cacheDir, 'http://a:1', longAudience);
     assert.match(long.split('/').pop()!, /^sha256\.[0-9a-f]{64}\.json$/);
@@ -181,5 +182,15 @@ describe('token cache', () => {
     assert.equal(await readSession(cacheDir, 'http://a:1', `${longAudience}/`), undefined);
     // Every name fits a file system's 255-byte limit.
     for (const f of readdirSync(cacheDir)) assert.ok(Buffer.byteLength(f) <= 255, f);
+  });
+
+  it('never hands out a file written for another pair (a copied or colliding file)', async () => {
+    const { cacheDir } = setup('http://127.0.0.1:9');
+    await writeSession(cacheDir, session('http://b:1', 3600));
+    copyFileSync(await sessionFile(cacheDir, 'http://b:1', undefined), await sessionFile(cacheDir, 'http://a:1', undefined));
+    assert.equal(await readSession(cacheDir, 'http://a:1', undefined), undefined);
+    copyFileSync(await sessionFile(cacheDir, 'http://b:1', undefined), await sessionFile(cacheDir, 'http://b:1', 'aud'));
+    assert.equal(await readSession(cacheDir, 'http://b:1', 'aud'), undefined);
+    assert.equal((await readSession(cacheDir, 'http://b:1', undefined))?.api, 'http://b:1');
   });
 });
