@@ -12,12 +12,17 @@ export function configFilePath(env: Env, flag?: string): string {
   return join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'latchkey', 'config.yaml');
 }
 
-/** The token cache directory: $XDG_CACHE_HOME/latchkey/tokens (~/.cache/latchkey/tokens). */
-export function tokenCacheDir(env: Env): string {
-  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'latchkey', 'tokens');
+/** The CLI's cache directory: $XDG_CACHE_HOME/latchkey (~/.cache/latchkey). */
+function cacheHome(env: Env): string {
+  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'latchkey');
 }
 
-/** config.yaml's parsed values, keyed by its content: $XDG_CACHE_HOME/latchkey/config.json. */
+/** The token cache directory: $XDG_CACHE_HOME/latchkey/tokens (~/.cache/latchkey/tokens). */
+export function tokenCacheDir(env: Env): string {
+  return join(cacheHome(env), 'tokens');
+}
+
+/** config.yaml's parsed values, kept with the text they came from: $XDG_CACHE_HOME/latchkey/config.json. */
 export function configCacheFile(env: Env): string {
-  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'latchkey', 'config.json');
+  return join(cacheHome(env), 'config.json');
 }
