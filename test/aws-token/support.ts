@@ -122,31 +122,31 @@ export async function seedText(spec: TokenSpec = {}): Promise<string> {
   return serialize(await signedRequest(spec));
 }
 
-/** Asserts `fn` throws a LatchkeyError with `code` (and returns it). */
-export function assertRefused(fn: () => unknown, code: string, message?: RegExp): Error {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
+function checkRefusal(caught: unknown, code: string, message?: RegExp): Error {
   assert.ok(isLatchkeyError(caught), `expected LatchkeyError ${code}, got ${String(caught)}`);
   assert.equal(caught.code, code, `expected ${code}, got ${caught.code}: ${caught.message}`);
   if (message) assert.match(caught.message, message);
   return caught;
 }
 
+/** Asserts `fn` throws a LatchkeyError with `code` (and returns it). */
+export function assertRefused(fn: () => unknown, code: string, message?: RegExp): Error {
+  try {
+    fn();
+  } catch (err) {
+    return checkRefusal(err, code, message);
+  }
+  return checkRefusal(undefined, code, message);
+}
+
+/** Asserts `p` rejects with a LatchkeyError with `code` (and returns it). */
 export async function assertRejects(p: Promise<unknown>, code: string, message?: RegExp): Promise<Error> {
-  let caught: unknown;
   try {
     await p;
   } catch (err) {
-    caught = err;
+    return checkRefusal(err, code, message);
   }
-  assert.ok(isLatchkeyError(caught), `expected LatchkeyError ${code}, got ${String(caught)}`);
-  assert.equal(caught.code, code, `expected ${code}, got ${caught.code}: ${caught.message}`);
-  if (message) assert.match(caught.message, message);
-  return caught;
+  return checkRefusal(undefined, code, message);
 }
 
 /** Access key id -> secret, as an STS stand-in knows them. */
