@@ -41,6 +41,11 @@ export interface WorkloadSession extends SessionBase {
 
 export type Session = HumanSession | WorkloadSession;
 
+/** The fields that tie a session to the settings it was made with (readSession checks them). */
+export function sessionScope(s: { api: string; issuer: string; audience: string | undefined }): Pick<SessionBase, 'version' | 'api' | 'issuer' | 'audience'> {
+  return { version: 1, api: s.api, issuer: s.issuer, audience: s.audience ?? null };
+}
+
 /** Longest file name (before .json) that spells the pair out; file systems allow 255 bytes. */
 const MAX_SPELLED_NAME = 200;
 

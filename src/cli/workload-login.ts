@@ -7,7 +7,7 @@ import { awsIdentityToken } from './aws-identity-token.js';
 import { CliError } from './cli-error.js';
 import type { CliContext } from './context.js';
 import { exchangeToken } from './exchange-token.js';
-import { writeSession, type WorkloadSession } from './token-cache.js';
+import { sessionScope, writeSession, type WorkloadSession } from './token-cache.js';
 
 export type IdentityTokenSource =
   | { kind: 'aws'; region?: string }
@@ -33,11 +33,8 @@ export async function loginWorkload(ctx: CliContext, identity: string, source: I
   const exchanged = await exchangeToken(ctx, { bearer, identity });
   const s = await ctx.settings();
   const session: WorkloadSession = {
-    version: 1,
+    ...sessionScope(s),
     kind: 'workload',
-    api: s.api,
-    issuer: s.issuer,
-    audience: s.audience ?? null,
     token: exchanged.token,
     expiry: exchanged.expiry,
     subject: exchanged.subject,

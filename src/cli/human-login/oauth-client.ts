@@ -8,7 +8,7 @@ import { CliError } from '../cli-error.js';
 import type { CliContext } from '../context.js';
 import { endpointOf, type Discovery } from '../discovery.js';
 import { readTokenAnswer } from '../exchange-token.js';
-import { writeSession, type HumanSession } from '../token-cache.js';
+import { sessionScope, writeSession, type HumanSession } from '../token-cache.js';
 
 /** The server's client_id for this CLI (src/auth/constants.ts CLI_CLIENT_ID). */
 export const CLIENT_ID = 'latchkey-cli';
@@ -43,11 +43,8 @@ export async function saveSession(ctx: CliContext, res: unknown, what: string): 
   const answer = readTokenAnswer(res, what);
   const refreshToken = (res as { refresh_token?: unknown }).refresh_token;
   const session: HumanSession = {
-    version: 1,
+    ...sessionScope(s),
     kind: 'human',
-    api: s.api,
-    issuer: s.issuer,
-    audience: s.audience ?? null,
     ...answer,
     ...(typeof refreshToken === 'string' ? { refreshToken } : {}),
   };
