@@ -1,4 +1,4 @@
-// Public surface of the AWS context: verifying AWS identity tokens (shared/spec/aws-token.md)
+// Public surface of the AWS context: verifying AWS identity tokens (docs/aws-token.md)
 // and the AWS identity rules they are matched against. The emulator (./emulator/) is separate.
 
 export { AWS_TOKEN_ERROR_STATUS, AwsTokenError, type AwsTokenErrorCode } from './errors.js';

@@ -1,0 +1,59 @@
+// The repository stands on its own: no file points at material outside it, and every relative
+// link in its Markdown leads to a file of the repository.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { it } from 'node:test';
+
+const ROOT = resolve('.');
+
+/** Tracked files and new ones not ignored: what a clone of the working tree would hold. */
+function repositoryFiles(): string[] {
+  const out = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' });
+  return out.split('\0').filter((f) => f !== '' && existsSync(join(ROOT, f)));
+}
+
+it('no file mentions a path outside the repository (the folder of shared notes beside it)', () => {
+  // That folder's name with a slash, at the start of a path or after ../, but not inside a
+  // path (lib/NAME/x.js).
+  const outside = new RegExp('(?<![\\w/.-])(?:\\.\\./)*' + 'shared' + '/');
+  const offenders: string[] = [];
+  for (const file of repositoryFiles()) {
+    if (file === 'package-lock.json') continue;
+    const text = readFileSync(join(ROOT, file), 'utf8');
+    text.split('\n').forEach((line, i) => {
+      if (outside.test(line)) offenders.push(`${file}:${i + 1}: ${line.trim()}`);
+    });
+  }
+  assert.deepEqual(offenders, []);
+});
+
+it('every relative link in the Markdown files leads to a file in the repository', () => {
+  const link = /\]\(([^)\s]+)\)/g;
+  const broken: string[] = [];
+  let links = 0;
+  for (const file of repositoryFiles().filter((f) => f.endsWith('.md'))) {
+    const text = readFileSync(join(ROOT, file), 'utf8');
+    for (const m of text.matchAll(link)) {
+      const target = m[1]!;
+      if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('#')) continue; // a URL or an anchor
+      links++;
+      const path = resolve(dirname(join(ROOT, file)), decodeURIComponent(target.split('#')[0]!));
+      if (relative(ROOT, path).startsWith('..') || !existsSync(path)) broken.push(`${file}: ${target}`);
+    }
+  }
+  assert.deepEqual(broken, []);
+  assert.ok(links > 10, `only ${links} relative links found: the pattern is wrong`);
+});
+
+it('docs/aws-token.md describes the token, its binding headers and every check', () => {
+  const doc = readFileSync(join(ROOT, 'docs/aws-token.md'), 'utf8');
+  for (const word of ['Chainguard-Identity', 'Chainguard-Audience', 'SignedHeaders', 'base64 -w0', 'GetCallerIdentity', 'aws-token-errors.md']) {
+    assert.ok(doc.includes(word), word);
+  }
+  // The checks are numbered 1 to 8, as the "check" column of aws-token-errors.md.
+  for (let n = 1; n <= 8; n++) assert.match(doc, new RegExp(`^${n}\\. \\*\\*`, 'm'));
+  assert.match(readFileSync(join(ROOT, 'README.md'), 'utf8'), /\]\(docs\/aws-token\.md\)/);
+});
