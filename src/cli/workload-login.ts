@@ -14,6 +14,27 @@ export type IdentityTokenSource =
   | { kind: 'token-file'; path: string }
   | { kind: 'token'; token: string };
 
+/**
+ * An identity token given by hand must be one line of visible characters. The usual mistake is
+ * base64 without -w0, which breaks its output into lines of 76 characters: say so, and never
+ * quote the token.
+ */
+function checkTokenText(token: string, from: string): string {
+  if (/[\r\n]/.test(token)) {
+    throw new CliError('INPUT_INVALID', `the identity token ${from} has line feeds in it`,
+      { hint: 'make it on one line with `base64 -w0` (plain `base64` breaks its output into lines), or remove them with `tr -d \'\\n\'`' });
+  }
+  if (/\s/.test(token)) {
+    throw new CliError('INPUT_INVALID', `the identity token ${from} has spaces or tabs in it`,
+      { hint: 'pass it exactly as `base64 -w0` printed it, in double quotes: --identity-token "$TOK"' });
+  }
+  if (!/^[\x21-\x7e]+$/.test(token)) {
+    throw new CliError('INPUT_INVALID', `the identity token ${from} has characters that are not base64`,
+      { hint: 'pass it exactly as `base64 -w0` printed it' });
+  }
+  return token;
+}
+
 async function readTokenFile(path: string): Promise<string> {
   let text: string;
   try {
@@ -23,13 +44,13 @@ async function readTokenFile(path: string): Promise<string> {
   }
   const token = text.trim();
   if (!token) throw new CliError('INPUT_INVALID', `the identity token file ${path} is empty`);
-  return token;
+  return checkTokenText(token, `in ${path}`);
 }
 
 export async function loginWorkload(ctx: CliContext, identity: string, source: IdentityTokenSource): Promise<WorkloadSession> {
   const bearer = source.kind === 'aws' ? await awsIdentityToken(ctx, { identity, region: source.region })
     : source.kind === 'token-file' ? await readTokenFile(source.path)
-      : source.token;
+      : checkTokenText(source.token, 'given with --identity-token');
   const exchanged = await exchangeToken(ctx, { bearer, identity });
   const s = await ctx.settings();
   const session: WorkloadSession = {
