@@ -65,7 +65,11 @@ export function loadServerConfig(flags: Record<string, string | boolean | undefi
     deviceCodeTtl: (raw.deviceCodeTtl as number | undefined) ?? 600,
     deviceCodeInterval: (raw.deviceCodeInterval as number | undefined) ?? 5,
     dev,
+    devAwsPort: (raw.devAwsPort as number | undefined) ?? (port === 0 || port === 65535 ? 0 : port + 1),
   };
+  if (raw.devAwsPort !== undefined && !dev) {
+    throw new ConfigError('--dev-aws-port is the port of the AWS emulator of --dev: give --dev too, or drop it');
+  }
   if (cfg.keyPublishAhead >= cfg.keyRotation) {
     throw new ConfigError('--key-publish-ahead must be shorter than --key-rotation');
   }

@@ -182,6 +182,11 @@ export const SERVER_SETTINGS = {
     doc: 'Development mode (loopback only): dev database, the AWS emulator wired in as STS, dev login.',
     defaultDoc: 'false', parse: parseBool,
   }),
+  devAwsPort: setting({
+    key: 'devAwsPort', flag: 'dev-aws-port', env: 'LATCHKEY_DEV_AWS_PORT', arg: 'PORT',
+    doc: 'Port of the AWS emulator (STS and IMDSv2, on 127.0.0.1) that --dev starts; 0 picks a free port. Only with --dev.',
+    defaultDoc: 'PORT+1 (0 when PORT is 0)', parse: parseIntIn(0, 65535),
+  }),
 } satisfies Record<string, Setting<unknown>>;
 
 type Parsed<S> = S extends Setting<infer T> ? T : never;

@@ -11,6 +11,7 @@ import type { FastifyRequest } from 'fastify';
 import { humanLoginExtension, loggableUrl } from '../auth/index.js';
 import { devExtension } from './dev-extension.js';
 import { addServerOptions, configFromOptions } from './server-command.js';
+import { describeListenError } from './startup-error.js';
 
 export async function runServe(argv: string[]): Promise<void> {
   const cmd = addServerOptions(
@@ -30,7 +31,14 @@ export async function runServe(argv: string[]): Promise<void> {
     }
     throw err;
   }
-  await serve(config);
+  try {
+    await serve(config);
+  } catch (err) {
+    const listen = describeListenError(err, config);
+    if (!listen) throw err;
+    process.stderr.write(`latchkey serve: ${listen}\n`);
+    process.exit(1);
+  }
 }
 
 export async function serve(config: ServerConfig): Promise<void> {

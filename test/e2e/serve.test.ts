@@ -2,6 +2,8 @@
 // SIGTERM, configuration errors, and the operator's bootstrap.
 
 import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { it } from 'node:test';
 import { runLatchkey, sandboxEnv, startServe } from '../support/binary.js';
 
@@ -15,7 +17,7 @@ it('serve --dev announces the emulator exports, logs JSON lines, and stops clean
     const disco = await (await fetch(`${srv.url}/.well-known/openid-configuration`)).json() as Record<string, string>;
     assert.equal(disco.issuer, srv.url);
     assert.equal(disco.latchkey_dev_login_endpoint, `${srv.url}/auth/v1/dev/login`);
-    const emu = /AWS_EC2_METADATA_SERVICE_ENDPOINT=(\S+)/.exec(srv.stderr())![1]!;
+    const emu = /AWS_EC2_METADATA_SERVICE_ENDPOINT=(\S+)\/$/m.exec(srv.stderr())![1]!;
     const imdsToken = await (await fetch(`${emu}/latest/api/token`, { method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' } })).text();
     assert.ok(imdsToken.length > 10, 'the emulator serves IMDSv2');
     for (const line of srv.stdout().trim().split('\n')) {
@@ -48,4 +50,28 @@ it('admin bootstrap creates an organization before its owner has logged in', asy
   const bad = await runLatchkey(['admin', 'bootstrap', '--org', 'acme', '--owner-email', 'not-an-email'], env);
   assert.notEqual(bad.code, 0);
   assert.match(bad.stderr, /email/);
+});
+
+it('a taken port names the port, the setting that moves it, and never points at a -v it lacks', async () => {
+  const holder = createServer();
+  await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
+  const taken = (holder.address() as AddressInfo).port;
+  try {
+    const main = await runLatchkey(['serve', '--port', String(taken)], sandboxEnv());
+    assert.equal(main.code, 1);
+    assert.equal(main.stderr.trim().split('\n').at(-1),
+      `latchkey serve: port ${taken} on 127.0.0.1 is taken (another latchkey serve?): stop what listens there, or pick another with --port PORT`);
+    const emulator = await runLatchkey(['serve', '--dev', '--port', '0', '--dev-aws-port', String(taken)], sandboxEnv());
+    assert.equal(emulator.code, 1);
+    assert.match(emulator.stderr, new RegExp(`latchkey serve: the AWS emulator's port ${taken} \\(--dev-aws-port\\) is taken .*pick another with --dev-aws-port PORT`));
+    const dev = await runLatchkey(['serve', '--dev', '--port', String(taken), '--dev-aws-port', '0'], sandboxEnv());
+    assert.equal(dev.code, 1);
+    assert.match(dev.stderr, new RegExp(`port ${taken} on 127\\.0\\.0\\.1 is taken.*--port PORT \\(--dev puts its AWS emulator on PORT\\+1 unless --dev-aws-port says otherwise\\)`));
+    for (const r of [main, emulator, dev]) assert.doesNotMatch(r.stderr, /run with -v/);
+  } finally {
+    holder.close();
+  }
+  const alone = await runLatchkey(['serve', '--dev-aws-port', '9000'], sandboxEnv());
+  assert.equal(alone.code, 2);
+  assert.match(alone.stderr, /--dev-aws-port is the port of the AWS emulator of --dev: give --dev too/);
 });
