@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { it } from 'node:test';
 import { BIN, requireBuilt } from './support/binary.js';
 
@@ -38,4 +38,17 @@ it('latchkey on a Node.js older than 22 says which Node it needs, before anythin
   }
   // Node 22 and later run the CLI.
   assert.equal(spawnSync(process.execPath, [BIN, '--help'], { encoding: 'utf8' }).status, 0);
+});
+
+it('the README\'s line puts latchkey on PATH without root: a link in ~/.local/bin that runs the build', () => {
+  requireBuilt();
+  const line = /^mkdir -p ~\/\.local\/bin && ln -sf "\$PWD\/bin\/latchkey\.cjs" ~\/\.local\/bin\/latchkey$/m.exec(readFileSync(resolve('README.md'), 'utf8'));
+  assert.ok(line, 'README.md shows the line');
+  const home = mkdtempSync(join(tmpdir(), 'latchkey-path-'));
+  const env = { HOME: home, PATH: `${home}/.local/bin:${dirname(process.execPath)}:/usr/bin:/bin` };
+  const r = spawnSync('bash', ['-c', `set -e\n${line[0]}\ncd /\nlatchkey --version\nlatchkey iam --help`], { cwd: resolve('.'), env, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const pkg = JSON.parse(readFileSync(resolve('package.json'), 'utf8')) as { version: string };
+  assert.ok(r.stdout.startsWith(`${pkg.version}\n`), r.stdout);
+  assert.match(r.stdout, /Usage:\n {2}latchkey iam/);
 });
