@@ -76,6 +76,10 @@ export async function serve(config: ServerConfig): Promise<void> {
   }
   app.log.info({ address, issuer: config.issuerUrl, database: redactDb(config.database), dev: config.dev }, 'latchkey serving');
   if (dev) dev.announce(address);
+  if (!config.dev && config.oidcProviders.length === 0) {
+    app.log.warn('no login provider: people cannot log in (workloads can, with their identity tokens). '
+      + 'Configure one with --oidc-providers (see docs/human-login.md), or try everything with `latchkey serve --dev`');
+  }
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -75,3 +75,22 @@ it('a taken port names the port, the setting that moves it, and never points at 
   assert.equal(alone.code, 2);
   assert.match(alone.stderr, /--dev-aws-port is the port of the AWS emulator of --dev: give --dev too/);
 });
+
+it('with no login provider, the server says people cannot log in, and the CLI says so too', async () => {
+  const env = sandboxEnv();
+  const srv = await startServe(['--port', '0'], env);
+  try {
+    for (let i = 0; i < 100 && !srv.stdout().includes('no login provider'); i++) await new Promise((r) => setTimeout(r, 100));
+    const warn = srv.stdout().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { level: number; msg: string })
+      .find((l) => l.msg.startsWith('no login provider'));
+    assert.ok(warn, srv.stdout());
+    assert.equal(warn.level, 40);
+    assert.match(warn.msg, /people cannot log in .*--oidc-providers \(see docs\/human-login\.md\)/);
+    const login = await runLatchkey(['auth', 'login', '--api', srv.url], env);
+    assert.equal(login.code, 1);
+    assert.equal(login.stderr, `latchkey: this server (${srv.url}) has no login provider, so people cannot log in to it: `
+      + 'its operator configures one with `latchkey serve --oidc-providers` (docs/human-login.md); workloads log in with --identity\n');
+  } finally {
+    await srv.stop();
+  }
+});
