@@ -113,6 +113,15 @@ describe('the README against latchkey serve --dev', () => {
     assert.match(r.stdout, new RegExp(`Successfully exchanged token\\.\\nValid! Id: ${identity}\\n`));
   });
 
+  it('a token bound to another audience is refused with the audience the server expects', async () => {
+    assert.ok(identity, 'the first test found no identity');
+    const wrong = here(blockAfter('<!-- dev-pipeline', 'sh')).replace(`Chainguard-Audience: http://${api}`, 'Chainguard-Audience: https://elsewhere.example');
+    assert.match(wrong, /elsewhere/);
+    const r = await bash(user, `export LATCHKEY_IDENTITY=${identity}\n${wrong}`);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, new RegExp(`audience header does not name this issuer: sign Chainguard-Audience: http://${api.replace(/\./g, '\\.')} \\(AWS_TOKEN_AUDIENCE_MISMATCH\\)`));
+  });
+
   it('serve --dev prints the README\'s curl line for its emulator, to the character', () => {
     const printed = /^ {2}(TOK=\$\(curl .*)$/m.exec(banner)?.[1];
     assert.ok(printed, banner);
