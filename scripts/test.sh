@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one test command (README and .ci/run both run exactly this). On a fresh machine it
-# installs what is missing — Debian's postgresql, awscli, python3-botocore, curl, jq, and the
-# npm packages — then builds, type-checks and runs every test.
+# installs what is missing — Debian's postgresql, awscli, python3-botocore, curl, jq, openssl,
+# and the npm packages — then builds, type-checks and runs every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +11,7 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/n
 /usr/bin/python3 -c 'import botocore' >/dev/null 2>&1 || need+=(python3-botocore)
 command -v curl >/dev/null || need+=(curl)
 command -v jq >/dev/null || need+=(jq)
+command -v openssl >/dev/null || need+=(openssl)
 command -v runuser >/dev/null || need+=(util-linux)
 command -v zsh >/dev/null || need+=(zsh)
 [ -x /usr/bin/chromium ] || need+=(chromium)

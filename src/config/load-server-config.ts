@@ -36,7 +36,12 @@ export function loadServerConfig(flags: Record<string, string | boolean | undefi
     throw new ConfigError(`--dev listens on loopback only, but --host is ${host}: drop --host or drop --dev`);
   }
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
-  const issuerUrl = (raw.issuerUrl as string | undefined) ?? `http://${urlHost}:${port}`;
+  const tlsCert = raw.tlsCert as string | undefined;
+  const tlsKey = raw.tlsKey as string | undefined;
+  if ((tlsCert === undefined) !== (tlsKey === undefined)) {
+    throw new ConfigError('--tls-cert and --tls-key go together: give both, or neither (and terminate TLS in a reverse proxy)');
+  }
+  const issuerUrl = (raw.issuerUrl as string | undefined) ?? `${tlsCert ? 'https' : 'http'}://${urlHost}:${port}`;
   const dataDir = (raw.dataDir as string | undefined) ?? defaultDataDir(env, dev);
   const cfg: ServerConfig = {
     host,
@@ -57,6 +62,8 @@ export function loadServerConfig(flags: Record<string, string | boolean | undefi
     authzCacheTtl: (raw.authzCacheTtl as number | undefined) ?? 5000,
     bodyLimit: (raw.bodyLimit as number | undefined) ?? 65536,
     trustProxy: (raw.trustProxy as boolean | undefined) ?? false,
+    tlsCert,
+    tlsKey,
     shutdownTimeout: (raw.shutdownTimeout as number | undefined) ?? 10,
     oidcProviders: (raw.oidcProviders as ServerConfig['oidcProviders'] | undefined) ?? [],
     oidcUpstreamTimeout: (raw.oidcUpstreamTimeout as number | undefined) ?? 5000,

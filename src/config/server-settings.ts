@@ -59,7 +59,7 @@ export const SERVER_SETTINGS = {
   issuerUrl: setting({
     key: 'issuerUrl', flag: 'issuer-url', env: 'LATCHKEY_ISSUER_URL', arg: 'URL',
     doc: 'Public URL of this issuer: the `iss` of every token and the audience AWS tokens must be bound to.',
-    defaultDoc: 'http://HOST:PORT', parse: parseUrl,
+    defaultDoc: 'http://HOST:PORT (https with --tls-cert)', parse: parseUrl,
   }),
   apiAudience: setting({
     key: 'apiAudience', flag: 'api-audience', env: 'LATCHKEY_API_AUDIENCE', arg: 'AUD',
@@ -141,6 +141,16 @@ export const SERVER_SETTINGS = {
     key: 'trustProxy', flag: 'trust-proxy', env: 'LATCHKEY_TRUST_PROXY',
     doc: 'Trust X-Forwarded-For from a reverse proxy for the client address in logs and audit.',
     defaultDoc: 'false', parse: parseBool,
+  }),
+  tlsCert: setting({
+    key: 'tlsCert', flag: 'tls-cert', env: 'LATCHKEY_TLS_CERT', arg: 'FILE',
+    doc: 'Serve HTTPS with this PEM certificate chain (with --tls-key). SIGHUP reloads both files. Without it, terminate TLS in a reverse proxy.',
+    defaultDoc: 'none (plain HTTP)', parse: (raw): string | undefined => raw,
+  }),
+  tlsKey: setting({
+    key: 'tlsKey', flag: 'tls-key', env: 'LATCHKEY_TLS_KEY', arg: 'FILE',
+    doc: 'The PEM private key of --tls-cert.',
+    defaultDoc: 'none', parse: (raw): string | undefined => raw,
   }),
   shutdownTimeout: setting({
     key: 'shutdownTimeout', flag: 'shutdown-timeout', env: 'LATCHKEY_SHUTDOWN_TIMEOUT', arg: 'DURATION',

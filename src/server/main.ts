@@ -12,6 +12,7 @@ import { humanLoginExtension, loggableUrl } from '../auth/index.js';
 import { devExtension } from './dev-extension.js';
 import { addServerOptions, configFromOptions } from './server-command.js';
 import { describeListenError } from './startup-error.js';
+import { createTlsServer } from './tls-server.js';
 
 export async function runServe(argv: string[]): Promise<void> {
   const cmd = addServerOptions(
@@ -34,6 +35,10 @@ export async function runServe(argv: string[]): Promise<void> {
   try {
     await serve(config);
   } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`latchkey serve: ${err.message}\n`);
+      process.exit(2);
+    }
     const listen = describeListenError(err, config);
     if (!listen) throw err;
     process.stderr.write(`latchkey serve: ${listen}\n`);
@@ -50,12 +55,18 @@ export async function serve(config: ServerConfig): Promise<void> {
       req: (req: FastifyRequest) => ({ method: req.method, url: loggableUrl(req.url), host: req.host, remoteAddress: req.ip }),
     },
   };
+  let tlsReloaded: (err?: unknown) => void = () => {};
+  const tls = config.tlsCert && config.tlsKey ? createTlsServer(config.tlsCert, config.tlsKey, (err) => tlsReloaded(err)) : undefined;
   // Port 0 with no explicit issuer: bind first, so the issuer URL names the real port.
   let server: Server | undefined;
+  let listening = false;
   if (config.port === 0 && config.issuerUrl.endsWith(':0')) {
-    server = await listenFirst(config.host);
+    server = await listenFirst(config.host, tls);
+    listening = true;
     const real = config.issuerUrl.replace(/:0$/, `:${(server.address() as AddressInfo).port}`);
     config = { ...config, apiAudience: config.apiAudience === config.issuerUrl ? real : config.apiAudience, issuerUrl: real };
+  } else {
+    server = tls;
   }
   const opts: CreateServerOptions = { logger };
   if (server) {
@@ -68,12 +79,15 @@ export async function serve(config: ServerConfig): Promise<void> {
   const parts = await createServer(config, opts);
   const { app } = parts;
   let address: string;
-  if (server) {
+  if (listening) {
     await app.ready();
     address = config.issuerUrl;
   } else {
     address = await app.listen({ host: config.host, port: config.port });
+    if (tls) address = address.replace(/^http:/, 'https:');
   }
+  tlsReloaded = (err) => (err ? app.log.error({ err }, 'TLS certificate reload failed; still serving the previous one')
+    : app.log.info('TLS certificate reloaded'));
   app.log.info({ address, issuer: config.issuerUrl, database: redactDb(config.database), dev: config.dev }, 'latchkey serving');
   if (dev) dev.announce(address);
   if (!config.dev && config.oidcProviders.length === 0) {
@@ -121,10 +135,10 @@ function redactDb(db: string): string {
   return db.replace(/\/\/([^@/]*)@/, (_m, userinfo: string) => `//${userinfo.split(':')[0]}:***@`);
 }
 
-/** A node:http server already listening on `host`, port 0. */
-export function listenFirst(host: string): Promise<Server> {
+/** A server (node:http unless given) already listening on `host`, port 0. */
+export function listenFirst(host: string, given?: Server): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const s = createHttpServer();
+    const s = given ?? createHttpServer();
     s.once('error', reject);
     s.listen(0, host, () => resolve(s));
   });

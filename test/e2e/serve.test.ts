@@ -2,7 +2,12 @@
 // SIGTERM, configuration errors, and the operator's bootstrap.
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { it } from 'node:test';
 import { runLatchkey, sandboxEnv, startServe } from '../support/binary.js';
@@ -93,4 +98,67 @@ it('with no login provider, the server says people cannot log in, and the CLI sa
   } finally {
     await srv.stop();
   }
+});
+
+/** A self-signed P-256 certificate for 127.0.0.1, made by openssl. */
+function selfSigned(dir: string, name: string): { cert: string; key: string } {
+  const cert = join(dir, `${name}.crt`);
+  const key = join(dir, `${name}.key`);
+  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert,
+    '-subj', `/CN=${name}`, '-addext', 'subjectAltName=IP:127.0.0.1', '-days', '2'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return { cert, key };
+}
+
+/** The fingerprint of the certificate 127.0.0.1:port presents, trusting `ca`. */
+function servedCert(port: number, ca: string): Promise<string> {
+  return new Promise((done, fail) => {
+    const socket = tlsConnect({ host: '127.0.0.1', port, ca: readFileSync(ca), servername: undefined }, () => {
+      done(socket.getPeerX509Certificate()!.fingerprint256);
+      socket.end();
+    });
+    socket.on('error', fail);
+  });
+}
+
+it('--tls-cert/--tls-key: HTTPS with an https issuer, refused plain HTTP, SIGHUP reloads the certificate', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'latchkey-tls-'));
+  const first = selfSigned(dir, 'first');
+  const second = selfSigned(dir, 'second');
+  const live = { cert: join(dir, 'live.crt'), key: join(dir, 'live.key') };
+  copyFileSync(first.cert, live.cert);
+  copyFileSync(first.key, live.key);
+  const env = sandboxEnv();
+  const srv = await startServe(['--port', '0', '--tls-cert', live.cert, '--tls-key', live.key], env);
+  try {
+    assert.match(srv.url, /^https:\/\/127\.0\.0\.1:\d+$/);
+    const port = Number(new URL(srv.url).port);
+    const curl = spawnSync('curl', ['-sS', '--cacert', first.cert, `${srv.url}/.well-known/openid-configuration`], { encoding: 'utf8' });
+    assert.equal(curl.status, 0, curl.stderr);
+    assert.equal((JSON.parse(curl.stdout) as { issuer: string }).issuer, srv.url);
+    const plain = spawnSync('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code}', `http://127.0.0.1:${port}/healthz`], { encoding: 'utf8' });
+    assert.notEqual(plain.stdout, '200', 'plain HTTP is not served');
+    const before = await servedCert(port, first.cert);
+    copyFileSync(second.cert, live.cert);
+    copyFileSync(second.key, live.key);
+    srv.child.kill('SIGHUP');
+    let after = before;
+    for (let i = 0; i < 100 && after === before; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      after = await servedCert(port, second.cert).catch(() => before);
+    }
+    assert.notEqual(after, before, 'a new connection gets the reloaded certificate');
+    assert.match(srv.stdout(), /TLS certificate reloaded/);
+  } finally {
+    assert.equal(await srv.stop(), 0);
+  }
+  const missing = await runLatchkey(['serve', '--tls-cert', first.cert, '--tls-key', join(dir, 'nope.key')], sandboxEnv());
+  assert.equal(missing.code, 2);
+  assert.equal(missing.stderr, `latchkey serve: cannot read --tls-key ${join(dir, 'nope.key')}: ENOENT\n`);
+  const mismatched = await runLatchkey(['serve', '--tls-cert', first.cert, '--tls-key', second.key], sandboxEnv());
+  assert.equal(mismatched.code, 2);
+  assert.match(mismatched.stderr, /^latchkey serve: --tls-cert .* and --tls-key .* are not a PEM certificate and its key: /);
+  const alone = await runLatchkey(['serve', '--tls-cert', first.cert], sandboxEnv());
+  assert.equal(alone.code, 2);
+  assert.match(alone.stderr, /--tls-cert and --tls-key go together/);
 });
