@@ -224,7 +224,9 @@ for (const backend of backends()) {
   describe(`IAM write matrix on ${backend.name}`, () => {
     let s: TestServer;
     before(async () => {
-      s = await startTestServer({ database: await backend.database() });
+      // No authorization cache: every decision reads the caller's bindings, also inside the
+      // write's own transaction (on SQLite a read outside it would wait for it forever).
+      s = await startTestServer({ database: await backend.database(), flags: { authzCacheTtl: '0' } });
     });
     after(async () => {
       await s?.stop(true);
