@@ -61,11 +61,11 @@ export class ExchangeAudit {
       id: newAuditEventId(),
       at: this.clock().toISOString(),
       actor: identity ?? 'anonymous',
-      action: e.granted ? 'sts.exchange' : 'sts.exchange.denied',
+      action: 'sts.exchange',
       target: identity ?? '',
       group: identity ? rootOf(identity) : null,
       remoteAddr: e.remoteAddr,
-      details: e.code ? { code: e.code, ...e.details } : e.details,
+      details: e.details,
     });
     if (this.#queue.length >= this.maxQueue) void this.flush();
     else this.#timer ??= setTimeout(() => void this.flush(), this.intervalMs).unref();
