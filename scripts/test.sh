@@ -22,23 +22,10 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-# Node: the suite runs on one exact Node 24 LTS build, the npm registry's node-linux-<arch>
-# package (the node binary with its headers), unpacked once into .tools/. Native addons
-# (better-sqlite3) are built against that build's own headers.
-NODE_VERSION=24.21.0
-case "$(uname -m)" in x86_64) arch=x64 ;; aarch64) arch=arm64 ;; *) arch="$(uname -m)" ;; esac
-node_dir="$PWD/.tools/node-v$NODE_VERSION-linux-$arch"
-if [ ! -x "$node_dir/bin/node" ]; then
-  echo "fetching Node $NODE_VERSION (npm package node-linux-$arch) into .tools/"
-  mkdir -p .tools
-  tgz=$(npm pack "node-linux-$arch@$NODE_VERSION" --pack-destination .tools --silent | tail -n1)
-  rm -rf "$node_dir.partial" && mkdir -p "$node_dir.partial"
-  tar xzf ".tools/$tgz" -C "$node_dir.partial" --strip-components=1
-  rm -f ".tools/$tgz" && mv "$node_dir.partial" "$node_dir"
-fi
-export PATH="$node_dir/bin:$PATH"
-export npm_config_nodedir="$node_dir"
-echo "node $(node --version) ($node_dir/bin/node)"
+# Node: the suite runs on one exact Node 24 LTS build from the npm registry, whatever Node the
+# machine has (scripts/node-env.sh fetches it into .tools/ once; native addons build against it).
+eval "$(scripts/node-env.sh)"
+echo "node $(node --version) ($(command -v node))"
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund

