@@ -26,8 +26,11 @@ it('rotates with publish-ahead and keeps the old key until its tokens expire', a
     await keys.refresh();
     assert.equal(keys.current().kid, first, 'not yet due');
     assert.equal(keys.jwks().keys.length, 1);
-    now += 1.5 * H; // 23.5h: successor published, not used
+    now += 1 * H; // 23h: successor due (publish-ahead plus the lead): created, not yet published
     await keys.refresh();
+    assert.equal((await store.listSigningKeys()).length, 2);
+    assert.equal(keys.jwks().keys.length, 1, 'a new key is held back for the lead, so every replica has it first');
+    now += 0.5 * H; // 23.5h: successor published (no refresh needed), not used
     assert.equal(keys.current().kid, first);
     assert.equal(keys.jwks().keys.length, 2, 'next key published before use');
     const late = await issuer.mint({ sub, aud: ['a'], ttlSeconds: 3600 });
