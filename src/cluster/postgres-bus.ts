@@ -104,8 +104,11 @@ export class PostgresBus implements ClusterBus {
       return;
     }
     this.#client = c;
+    // Anything published while we were not listening (since a loss, or since a failed first
+    // attempt) was missed.
+    const missed = this.#everConnected || this.#failures > 0;
     this.#failures = 0;
-    if (this.#everConnected) {
+    if (missed) {
       this.opts.log?.('info', 'listening for cache notices again; dropping every cached record');
       this.opts.onReconnect?.();
       this.#emit('all');

@@ -32,6 +32,7 @@ export interface SigningKeysOptions {
 }
 
 const EXPIRY_MARGIN_S = 300;
+const UNKNOWN_KID_RELOAD_MS = 1_000;
 
 interface Loaded {
   key: SigningKey;
@@ -47,6 +48,7 @@ export class SigningKeys {
   #view: { until: number; from: number; current: Loaded | undefined; jwks: { keys: JWK[] } } | undefined;
   #reloading: Promise<void> | undefined;
   #reloadAgain = false;
+  #lastUnknownReload = -Infinity;
 
   constructor(
     private readonly store: Store,
@@ -136,9 +138,17 @@ export class SigningKeys {
     return this.#viewAt(this.clock().getTime()).jwks;
   }
 
-  /** The public key for `kid`, reloading once from the store when a replica made it. */
+  /**
+   * The public key for `kid`, reloading from the store when another replica may have made it —
+   * at most once a second, since `kid` comes from a presented token: made-up kids must not
+   * turn into a database query each.
+   */
   async publicKey(kid: string): Promise<CryptoKey | undefined> {
-    if (!this.#loaded.has(kid)) await this.reload();
+    const now = Date.now();
+    if (!this.#loaded.has(kid) && now - this.#lastUnknownReload >= UNKNOWN_KID_RELOAD_MS) {
+      this.#lastUnknownReload = now;
+      await this.reload();
+    }
     return this.#loaded.get(kid)?.publicKey;
   }
 
