@@ -25,8 +25,8 @@ export interface KeyScheduleOptions {
 export interface SigningKeysOptions {
   /** Tells other replicas about keys created or deleted here, and this one about theirs. */
   bus?: ClusterBus;
-  /** Counts reloads caused by a notice ('notify'), a lost listener ('reconnect') or the timer ('ttl'). */
-  onReload?: (cause: 'notify' | 'reconnect' | 'ttl') => void;
+  /** Counts reloads caused by a notice ('notify') or a re-established listener ('reconnect'). */
+  onReload?: (cause: 'notify' | 'reconnect') => void;
   /** A reload that failed (the database is away); the keys already loaded stay in use. */
   onError?: (err: unknown) => void;
 }
