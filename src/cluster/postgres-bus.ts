@@ -42,7 +42,8 @@ export class PostgresBus implements ClusterBus {
 
   constructor(private readonly url: string, private readonly opts: PostgresBusOptions = {}) {
     this.#pool = new pg.Pool({
-      connectionString: url, max: 2, idleTimeoutMillis: 30_000,
+      // Kept open (idle connections are never closed): a notice should not wait for a handshake.
+      connectionString: url, max: 2, idleTimeoutMillis: 0,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS, query_timeout: QUERY_TIMEOUT_MS,
       application_name: 'latchkey-notify',
     });

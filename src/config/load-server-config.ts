@@ -67,6 +67,7 @@ export function loadServerConfig(flags: Record<string, string | boolean | undefi
     refreshTokenMaxAge: (raw.refreshTokenMaxAge as number | undefined) ?? 30 * 86400,
     deviceCodeTtl: (raw.deviceCodeTtl as number | undefined) ?? 600,
     deviceCodeInterval: (raw.deviceCodeInterval as number | undefined) ?? 5,
+    deviceCodeMaxGuesses: (raw.deviceCodeMaxGuesses as number | undefined) ?? 5,
     dev,
   };
   if (cfg.keyPublishAhead < MIN_PUBLISH_AHEAD_SECONDS) {

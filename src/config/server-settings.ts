@@ -182,6 +182,11 @@ export const SERVER_SETTINGS = {
     doc: 'Least time between two polls of a headless login; faster polls are told to slow down.',
     defaultDoc: '5s', parse: parseDurationIn(1, 60),
   }),
+  deviceCodeMaxGuesses: setting({
+    key: 'deviceCodeMaxGuesses', flag: 'device-code-max-guesses', env: 'LATCHKEY_DEVICE_CODE_MAX_GUESSES', arg: 'N',
+    doc: 'Wrong codes one browser may type on the device page before it must wait 15 minutes (one client address or IPv6 /64: four times as many).',
+    defaultDoc: '5', parse: parseIntIn(1, 100),
+  }),
   dev: setting({
     key: 'dev', flag: 'dev', env: 'LATCHKEY_DEV',
     doc: 'Development mode (loopback only): dev database, the AWS emulator wired in as STS, dev login.',

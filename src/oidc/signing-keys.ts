@@ -29,10 +29,21 @@ export interface SigningKeysOptions {
   onReload?: (cause: 'notify' | 'reconnect') => void;
   /** A reload that failed (the database is away); the keys already loaded stay in use. */
   onError?: (err: unknown) => void;
+  /** How often a token with an unknown `kid` may cause a reload (default: once a second). */
+  kidReload?: UnknownKidReloadLimit;
 }
 
+/**
+ * How often a token with an unknown `kid` may make this replica reload keys from the store.
+ * `now` is a monotonic millisecond clock (the schedule's clock may be frozen in tests).
+ */
+export interface UnknownKidReloadLimit {
+  intervalMs: number;
+  now: () => number;
+}
+
+const UNKNOWN_KID_RELOAD: UnknownKidReloadLimit = { intervalMs: 1000, now: () => performance.now() };
 const EXPIRY_MARGIN_S = 300;
-const UNKNOWN_KID_RELOAD_MS = 1_000;
 
 interface Loaded {
   key: SigningKey;
@@ -48,7 +59,8 @@ export class SigningKeys {
   #view: { until: number; from: number; current: Loaded | undefined; jwks: { keys: JWK[] } } | undefined;
   #reloading: Promise<void> | undefined;
   #reloadAgain = false;
-  #lastUnknownReload = -Infinity;
+  /** The last reload an unknown kid caused: when it began, and its outcome (shared by every waiter). */
+  #kidReload: { at: number; done: Promise<void>; settled: boolean } | undefined;
 
   constructor(
     private readonly store: Store,
@@ -139,16 +151,23 @@ export class SigningKeys {
   }
 
   /**
-   * The public key for `kid`, reloading from the store when another replica may have made it —
-   * at most once a second, since `kid` comes from a presented token: made-up kids must not
-   * turn into a database query each.
+   * The public key for `kid`, reloading from the store when a replica made it (keys are pushed,
+   * so this is for a notice not yet arrived). The kid comes from an unverified token, so reloads
+   * are limited: at most one begins per interval, and every request that meets an unknown kid
+   * meanwhile waits on that one (or finds no key). A reload still in flight is never doubled.
    */
   async publicKey(kid: string): Promise<CryptoKey | undefined> {
-    const now = Date.now();
-    if (!this.#loaded.has(kid) && now - this.#lastUnknownReload >= UNKNOWN_KID_RELOAD_MS) {
-      this.#lastUnknownReload = now;
-      await this.reload();
+    const key = this.#loaded.get(kid);
+    if (key) return key.publicKey;
+    const limit = this.options.kidReload ?? UNKNOWN_KID_RELOAD;
+    const now = limit.now();
+    let reload = this.#kidReload;
+    if (!reload || (reload.settled && now - reload.at >= limit.intervalMs)) {
+      const begun = { at: now, settled: false, done: this.reload() };
+      begun.done.then(() => { begun.settled = true; }, () => { begun.settled = true; });
+      this.#kidReload = reload = begun;
     }
+    await reload.done;
     return this.#loaded.get(kid)?.publicKey;
   }
 

@@ -152,7 +152,7 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
         await app.close();
         for (const e of extensions) await e.close?.();
         await rawSts.close?.();
-        await exchangeAudit.flush();
+        await exchangeAudit.flush(true);
         await bus?.close();
         await store.close();
       },
