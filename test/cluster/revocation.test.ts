@@ -1,7 +1,8 @@
 // Revocation reaches every replica at once (PostgreSQL LISTEN/NOTIFY): a binding or identity
 // deleted through replica A is refused by replica B within 200 ms, while B's cache TTL is far
 // longer — for the IAM API and for the exchange. A lost listener connection comes back by
-// itself and drops everything cached, since notices may have been missed meanwhile.
+// itself and drops everything cached, since notices may have been missed meanwhile; and a
+// notice that never comes leaves the TTL as the bound.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -12,7 +13,7 @@ import { LISTENER_APPLICATION } from '../../src/cluster/index.js';
 import { OPERATOR, builtinRoleId, type Group } from '../../src/iam/index.js';
 import { buildAwsToken } from '../support/aws-token-builder.js';
 import { AWS_RULE, ISSUER, percentile, startCluster, type Cluster } from '../support/replicas.js';
-import { api, tokenFor, type TestServer } from '../support/test-server.js';
+import { api, startTestServer, tokenFor, type TestServer } from '../support/test-server.js';
 
 const TRIALS = 20;
 const BOUND_MS = 200;
@@ -139,6 +140,29 @@ describe('revocation across replicas', () => {
       assert.ok(t <= 1_000, `refused ${t} ms after the delete, through the re-established listener`);
     } finally {
       await sql.end();
+    }
+  });
+
+  it('without a notice, a replica stops honouring a deleted binding once --authz-cache-ttl has passed', async () => {
+    const c3 = await startTestServer({ database: c.database, flags: { issuerUrl: ISSUER, authzCacheTtl: '1000' } });
+    const sql = new pg.Client({ connectionString: c.database });
+    await sql.connect();
+    try {
+      const { identity, bindingId } = await newBoundIdentity();
+      const token = await tokenFor(a, identity.id);
+      const read = () => api(c3, 'GET', `/iam/v1/groups/${org.id}`, { token });
+      assert.equal((await read()).status, 200);
+      await sql.query('delete from role_bindings where id = $1', [bindingId]); // no notice
+      const t0 = performance.now();
+      while ((await read()).status === 200) {
+        assert.ok(performance.now() - t0 < 5_000, 'still honoured 5 s after the delete, with a 1 s TTL');
+        await sleep(20);
+      }
+      const scraped = (await api(c3, 'GET', '/metrics')).body as string;
+      assert.match(scraped, /latchkey_cache_invalidations_total\{cache="bindings",cause="ttl"\} [1-9]/);
+    } finally {
+      await sql.end();
+      await c3.stop(true);
     }
   });
 });
