@@ -132,6 +132,11 @@ export const SERVER_SETTINGS = {
     doc: "How long an identity's role bindings, and its record (the rule an exchange is matched against), are cached per replica (changes made on the same replica apply at once).",
     defaultDoc: '5000', parse: parseIntIn(0, 600000),
   }),
+  inviteTtl: setting({
+    key: 'inviteTtl', flag: 'invite-ttl', env: 'LATCHKEY_INVITE_TTL', arg: 'DURATION',
+    doc: 'How long an invitation (a role binding made for an email address before that person first logs in) can be claimed; then it expires and is removed.',
+    defaultDoc: '7d', parse: parseDurationIn(300, 90 * 86400),
+  }),
   bodyLimit: setting({
     key: 'bodyLimit', flag: 'body-limit', env: 'LATCHKEY_BODY_LIMIT', arg: 'BYTES',
     doc: 'Largest request body accepted.',

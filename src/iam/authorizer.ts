@@ -1,4 +1,6 @@
-// The one place that decides whether a principal holds a capability on a group.
+// The one place that decides whether a principal holds a capability on a group, and the one
+// place that enforces the IAM write invariant: no write lets a caller gain, or give anyone, a
+// capability the caller does not hold on that group (grant, define, act as).
 // A binding grants its role's capabilities on its group and every descendant, and nothing
 // above or beside it. Cost per decision: one indexed lookup of the identity's bindings
 // (cached), then a scan of that identity's few bindings — independent of the tree's size.
@@ -54,6 +56,60 @@ export class Authorizer {
         { sub: caller.sub, cap, scope },
       );
     }
+  }
+
+  /**
+   * Throws PERMISSION_DENIED naming the first of `caps` that `caller` does not hold on `group`.
+   * `why` finishes the sentence "... is needed to <why>". A null caller is the operator
+   * (commands run against the database directly), who may do anything.
+   */
+  async requireAll(caller: Caller | null, caps: readonly Capability[], group: string, why: string): Promise<void> {
+    if (caller === null) return;
+    for (const cap of caps) {
+      if (!(await this.can(caller, cap, group))) {
+        const narrowed = caller.cap && !caller.cap.includes(cap) ? ' (your token was narrowed without it)' : '';
+        throw new LatchkeyError<IamErrorCode>(
+          'PERMISSION_DENIED',
+          `identity ${caller.sub} lacks ${cap} on ${group}${narrowed}: it is needed to ${why}`,
+          { sub: caller.sub, cap, scope: group },
+        );
+      }
+    }
+  }
+
+  /**
+   * Grant: binding a role on `group` (create or update) needs role_bindings.<verb> there and
+   * every capability of the role, held on that group.
+   */
+  async requireGrant(caller: Caller | null, verb: 'create' | 'update', group: string, role: { name: string; capabilities: readonly Capability[] }): Promise<void> {
+    await this.requireAll(caller, [`role_bindings.${verb}`], group, `${verb} a role binding in this group`);
+    await this.requireAll(caller, role.capabilities, group, `grant role "${role.name}" here (you can only grant capabilities you hold on the group)`);
+  }
+
+  /**
+   * Define: creating or updating a role in `group` needs roles.<verb> there and every
+   * capability the role will hold (a role is bound only at or below its group).
+   */
+  async requireDefine(caller: Caller | null, verb: 'create' | 'update', group: string, capabilities: readonly Capability[]): Promise<void> {
+    await this.requireAll(caller, [`roles.${verb}`], group, `${verb} a role in this group`);
+    await this.requireAll(caller, capabilities, group, 'define a role holding it (you can only put capabilities you hold on the group into a role)');
+  }
+
+  /**
+   * Act as: changing who may assume identity `id` (living in `parent`) needs identity.update
+   * there and every capability of every binding the identity has, on each binding's group —
+   * otherwise rewriting the rule would hand the caller what the identity holds.
+   */
+  async requireActAs(caller: Caller | null, parent: string, bindings: readonly EffectiveBinding[]): Promise<void> {
+    await this.requireAll(caller, ['identity.update'], parent, 'update an identity in this group');
+    for (const b of bindings) {
+      await this.requireAll(caller, b.capabilities, b.group, "change who may assume an identity bound here (its rule decides who becomes it, and it holds this capability through a role binding)");
+    }
+  }
+
+  /** Removing bindings (deleting an identity deletes its own) needs role_bindings.delete on each binding's group. */
+  async requireUnbind(caller: Caller | null, groups: Iterable<string>, why: string): Promise<void> {
+    for (const g of new Set(groups)) await this.requireAll(caller, ['role_bindings.delete'], g, why);
   }
 
   /**
