@@ -372,6 +372,19 @@ function storeContract(name: 'sqlite' | 'postgres', setup: () => Promise<Backend
       assert.deepEqual(await store.listSigningKeys(), [k2]);
     });
 
+    it('signing keys: registry keys (with their certificate) are listed apart from the issuer\'s', async (t) => {
+      const { store } = await fresh(t);
+      const issuerKey = mkKey('issuer-1');
+      const registryKey: SigningKey = { ...mkKey('ABCD:EFGH'), purpose: 'registry', certificatePem: '-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n' };
+      await store.insertSigningKey(registryKey);
+      await store.insertSigningKey(issuerKey);
+      assert.deepEqual(await store.listSigningKeys(), [issuerKey]);
+      assert.deepEqual(await store.listSigningKeys('issuer'), [issuerKey]);
+      assert.deepEqual(await store.listSigningKeys('registry'), [registryKey]);
+      assert.equal(await store.deleteSigningKey('ABCD:EFGH'), true);
+      assert.deepEqual(await store.listSigningKeys('registry'), []);
+    });
+
     it('audit: within a group (by group or target), newest first, keyset pages', async (t) => {
       const { store } = await fresh(t);
       const { O, O2, A, B } = await seedTree(store);
