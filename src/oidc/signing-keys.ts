@@ -8,7 +8,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
-import type { SigningKey, Store } from '../store/contract.js';
+import type { KeyPurpose, SigningKey, Store } from '../store/contract.js';
 import { createJwtSigner, type JwtSigner } from './jwt-signer.js';
 
 export interface KeyScheduleOptions {
@@ -18,6 +18,12 @@ export interface KeyScheduleOptions {
   publishAheadSeconds: number;
   /** Longest token lifetime: a retired key stays published this long (plus a margin). */
   maxTokenTtlSeconds: number;
+  /** Whose keys these are (default 'issuer'): each purpose has its own keys and schedule. */
+  purpose?: KeyPurpose;
+  /** The key id of a new key (default: a random UUID). The registry's is the libtrust key ID. */
+  kidOf?: (publicJwk: JWK) => string;
+  /** A certificate for a new key, kept with it (the registry's rootcertbundle). */
+  certify?: (key: { kid: string; privateJwk: JWK; publicJwk: JWK; notBefore: Date; notAfter: Date }) => Promise<string>;
 }
 
 const EXPIRY_MARGIN_S = 300;
@@ -37,7 +43,7 @@ export class SigningKeys {
   /** Loads keys, creates the first or the next key when due, drops expired ones. */
   async refresh(): Promise<void> {
     const now = this.clock().getTime();
-    let keys = await this.store.listSigningKeys();
+    let keys = await this.store.listSigningKeys(this.opts.purpose ?? 'issuer');
     for (const k of keys) {
       if (Date.parse(k.expiresAt) <= now) await this.store.deleteSigningKey(k.kid);
     }
@@ -74,6 +80,11 @@ export class SigningKeys {
     return key;
   }
 
+  /** Every key in use (the next one, the current one, retired ones whose tokens may live), oldest first. */
+  inUse(): readonly SigningKey[] {
+    return this.#keys;
+  }
+
   /** Synchronous lookup of a loaded key (no reload). */
   loadedKey(kid: string): CryptoKey | undefined {
     return this.#imported.get(kid);
@@ -81,19 +92,27 @@ export class SigningKeys {
 
   async #create(activatesAt: Date): Promise<SigningKey> {
     const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-    const kid = randomUUID();
-    const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
+    const bare = await exportJWK(publicKey);
+    const kid = this.opts.kidOf ? this.opts.kidOf(bare) : randomUUID();
+    const publicJwk = { ...bare, kid, alg: 'ES256', use: 'sig' };
     const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: 'ES256' };
     const retiresAt = activatesAt.getTime() + this.opts.rotationSeconds * 1000;
+    const expiresAt = retiresAt + (this.opts.maxTokenTtlSeconds + EXPIRY_MARGIN_S) * 1000;
+    const purpose = this.opts.purpose ?? 'issuer';
+    const certificatePem = this.opts.certify
+      ? await this.opts.certify({ kid, privateJwk, publicJwk, notBefore: this.clock(), notAfter: new Date(expiresAt) })
+      : undefined;
     const k: SigningKey = {
       kid,
+      ...(purpose !== 'issuer' ? { purpose } : {}),
+      ...(certificatePem !== undefined ? { certificatePem } : {}),
       alg: 'ES256',
       privateJwk,
       publicJwk,
       createdAt: this.clock().toISOString(),
       activatesAt: activatesAt.toISOString(),
       retiresAt: new Date(retiresAt).toISOString(),
-      expiresAt: new Date(retiresAt + (this.opts.maxTokenTtlSeconds + EXPIRY_MARGIN_S) * 1000).toISOString(),
+      expiresAt: new Date(expiresAt).toISOString(),
     };
     await this.store.insertSigningKey(k);
     return k;
@@ -113,7 +132,7 @@ export class SigningKeys {
         sign: createJwtSigner(active.kid, active.privateJwk as JWK),
       };
     }
-    this.#keys = keys;
+    this.#keys = [...keys].sort((a, b) => a.activatesAt.localeCompare(b.activatesAt));
     this.#imported = imported;
     this.#jwks = {
       keys: [...keys].sort((a, b) => a.activatesAt.localeCompare(b.activatesAt)).map((k) => k.publicJwk as JWK),

@@ -8,6 +8,7 @@ import type { ServerConfig } from '../config/index.js';
 import { buildApp } from '../http/index.js';
 import { IamService } from '../iam/index.js';
 import { SigningKeys, TokenIssuer, discoveryDocument } from '../oidc/index.js';
+import { RegistryTokenService, libtrustKeyId, registryCertificate } from '../registry/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { ExchangeAudit, ExchangeService } from '../sts/index.js';
 
@@ -19,6 +20,9 @@ export interface ServerParts {
   issuer: TokenIssuer;
   iam: IamService;
   exchange: ExchangeService;
+  /** The registry token service's own signing keys (each with its certificate). */
+  registryKeys: SigningKeys;
+  registry: RegistryTokenService;
   /** Stops timers, the HTTP server, outbound clients and the store. */
   close(): Promise<void>;
 }
@@ -32,6 +36,8 @@ export interface CreateServerOptions {
   /** Routes and discovery fields added by other contexts (dev login, human login). */
   /** Serve on an already-listening node:http server (port 0 with a known issuer URL). */
   serverFactory?: import('fastify').FastifyServerFactory;
+  /** The clock of the registry key schedule (tests rotate registry keys without moving token times). */
+  registryKeyClock?: () => Date;
   extensions?: Array<(parts: Omit<ServerParts, 'app' | 'close'>) => ServerExtension | Promise<ServerExtension>>;
 }
 
@@ -75,13 +81,29 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
       apiAudience: config.apiAudience,
       tokenTtlSeconds: config.tokenTtl,
     });
-    const base = { config, store, keys, issuer, iam, exchange };
+    const registryKeys = new SigningKeys(store, opts.registryKeyClock ?? clock, {
+      purpose: 'registry',
+      rotationSeconds: config.registryKeyRotation,
+      publishAheadSeconds: config.registryKeyPublishAhead,
+      maxTokenTtlSeconds: config.registryTokenTtl,
+      kidOf: (jwk) => libtrustKeyId(jwk as import('node:crypto').JsonWebKey),
+      certify: registryCertificate,
+    });
+    await registryKeys.refresh();
+    const registry = new RegistryTokenService({
+      store, authorizer: iam.authorizer, issuer, keys: registryKeys, clock,
+      issuerName: config.issuerUrl,
+      services: config.registryServices,
+      ttlSeconds: config.registryTokenTtl,
+      verifyPullToken: async () => undefined,
+    });
+    const base = { config, store, keys, issuer, iam, exchange, registryKeys, registry };
     const extensions: ServerExtension[] = [];
     for (const e of opts.extensions ?? []) extensions.push(await e(base));
     const discoveryExtras = Object.assign({}, ...extensions.map((e) => e.discovery ?? {}));
     const discovery = discoveryDocument(config.issuerUrl, discoveryExtras);
     const app = await buildApp({
-      iam, issuer, keys, exchange,
+      iam, issuer, keys, exchange, registry, registryKeys,
       apiAudience: config.apiAudience,
       discovery: () => discovery,
       ready: () => store.ping(),
@@ -95,6 +117,7 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
     logError = (err) => app.log.error({ err }, 'exchange audit write failed');
     const timer = setInterval(() => {
       keys.refresh().catch((err) => app.log.error({ err }, 'signing key refresh failed'));
+      registryKeys.refresh().catch((err) => app.log.error({ err }, 'registry signing key refresh failed'));
     }, KEY_REFRESH_MS);
     timer.unref();
     const sweepInvitations = () => {
