@@ -15,7 +15,8 @@ export interface Registry {
   host: string;
   dir: string;
   log(): string;
-  stop(): Promise<void>;
+  /** Stops the registry; its data stays when `keepData` (to start it again over `dir`). */
+  stop(keepData?: boolean): Promise<void>;
 }
 
 /** A free loopback port (the registry needs its service name, host:port, before it starts). */
@@ -34,8 +35,8 @@ export function freePort(): Promise<number> {
  * Starts docker-registry on 127.0.0.1:port with token auth: realm, issuer, and the PEM bundle.
  * Resolves once it logs that it listens (bounded wait).
  */
-export async function startRegistry(o: { port: number; realm: string; issuer: string; bundlePem: string }, timeoutMs = 20_000): Promise<Registry> {
-  const dir = mkdtempSync(join(tmpdir(), 'latchkey-registry-'));
+export async function startRegistry(o: { port: number; realm: string; issuer: string; bundlePem: string; dir?: string }, timeoutMs = 20_000): Promise<Registry> {
+  const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'latchkey-registry-'));
   const host = `127.0.0.1:${o.port}`;
   writeFileSync(join(dir, 'bundle.pem'), o.bundlePem);
   writeFileSync(join(dir, 'config.yml'), [
@@ -82,10 +83,10 @@ export async function startRegistry(o: { port: number; realm: string; issuer: st
   return {
     host, dir,
     log: () => log,
-    async stop() {
+    async stop(keepData = false) {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
-      rmSync(dir, { recursive: true, force: true });
+      if (!keepData) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -51,6 +51,29 @@ export const AUTH: CommandSpec = {
       examples: ['curl -H "Authorization: Bearer $(latchkey auth token)" "$API/iam/v1/groups"'],
       load: () => import('../commands/auth-token.js'),
     },
+    {
+      name: 'configure-docker',
+      summary: 'Make docker, podman and skopeo get registry credentials from Latchkey.',
+      description:
+        'Add `"credHelpers": {"HOST": "latchkey"}` to docker\'s config.json ($DOCKER_CONFIG, else\n'
+        + '~/.docker) and to containers\' auth.json ($REGISTRY_AUTH_FILE, else $XDG_RUNTIME_DIR/containers,\n'
+        + 'else $XDG_CONFIG_HOME/containers), keeping every other entry. Clients then run\n'
+        + 'docker-credential-latchkey, which answers with a fresh Latchkey token for that registry.',
+      flags: [{ name: 'registry', arg: 'HOST', doc: 'The registry host, as images name it (e.g. registry.example.com:5000).' }],
+      examples: ['latchkey auth configure-docker --registry registry.example.com'],
+      load: () => import('../commands/auth-configure-docker.js'),
+    },
+    {
+      name: 'credential-helper',
+      summary: 'Docker\'s credential-helper protocol (what docker-credential-latchkey runs).',
+      description:
+        'ACTION get reads a registry host on stdin and prints {"ServerURL","Username":"_token","Secret"}:\n'
+        + 'a Latchkey token whose audience is that host, from the cache, renewed, or exchanged again by a\n'
+        + 'workload logged in with AWS or a token file. store and erase do nothing; list prints {}.',
+      positionals: { usage: 'ACTION', min: 1, max: 1, choices: ['get', 'store', 'erase', 'list'] },
+      examples: ['echo registry.example.com | latchkey auth credential-helper get'],
+      load: () => import('../commands/auth-credential-helper.js'),
+    },
   ],
 };
 
