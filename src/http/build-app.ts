@@ -67,7 +67,7 @@ export async function buildApp(d: AppDeps): Promise<FastifyInstance> {
   roleBindingRoutes(app, d.iam);
   auditRoutes(app, d.iam);
   stsRoutes(app, d.exchange);
-  registryRoutes(app, { registry: d.registry, keys: d.registryKeys });
+  registryRoutes(app, { registry: d.registry, keys: d.registryKeys, iam: d.iam });
   for (const p of d.plugins ?? []) await p(app);
   return app;
 }

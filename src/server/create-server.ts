@@ -95,7 +95,7 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
       issuerName: config.issuerUrl,
       services: config.registryServices,
       ttlSeconds: config.registryTokenTtl,
-      verifyPullToken: async () => undefined,
+      verifyPullToken: (username, secret) => iam.pullTokens.verify(username, secret),
     });
     const base = { config, store, keys, issuer, iam, exchange, registryKeys, registry };
     const extensions: ServerExtension[] = [];

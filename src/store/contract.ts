@@ -37,7 +37,7 @@ export interface GroupQuery extends TreeFilter, Page {
 export interface IdentityQuery extends TreeFilter, Page {
   id?: string;
   name?: string;
-  kind?: 'aws' | 'user';
+  kind?: 'aws' | 'user' | 'pull_token';
 }
 
 export interface RoleQuery extends TreeFilter, Page {

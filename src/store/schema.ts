@@ -21,8 +21,8 @@ export interface IdentitiesTable {
   parent_id: string | null;
   name: string;
   description: string;
-  kind: 'aws' | 'user';
-  /** JSON of the AwsIdentityRule; null for users. */
+  kind: 'aws' | 'user' | 'pull_token';
+  /** JSON of the AwsIdentityRule, or of the PullTokenInfo; null for users. */
   rule: string | null;
   user_issuer: string | null;
   user_subject: string | null;

@@ -22,6 +22,7 @@ const ACCOUNT = '111122223333';
 const principals = [
   { account: ACCOUNT, roleName: 'puller', sessionName: 'i-0abc1234def567890' },
   { account: ACCOUNT, roleName: 'pusher', sessionName: 'i-0def1234abc567890' },
+  { account: ACCOUNT, roleName: 'owner', sessionName: 'i-0fed1234abc567890' },
 ];
 
 /** A machine of its own: HOME, XDG dirs, `latchkey` and `docker-credential-latchkey` on PATH. */
@@ -76,6 +77,7 @@ describe('a real registry with Latchkey as its token service', () => {
   let pusher: Identity;
   let admin: Identity;
   let otherAdmin: Identity;
+  let owner: Identity;
   const work = mkdtempSync(join(tmpdir(), 'latchkey-registry-work-'));
   let layout = '';
 
@@ -125,6 +127,8 @@ describe('a real registry with Latchkey as its token service', () => {
     ({ identity: admin } = await s.iam.identities.create(OPERATOR, acme.id, { name: 'admin', awsIdentity: rule('nobody') }));
     await s.iam.bindings.create(OPERATOR, acme.id, { identity: puller.id, role: builtinRoleId('registry.pull') });
     await s.iam.bindings.create(OPERATOR, teamA.id, { identity: pusher.id, role: builtinRoleId('registry.push') });
+    ({ identity: owner } = await s.iam.identities.create(OPERATOR, acme.id, { name: 'owner', awsIdentity: rule('owner') }));
+    await s.iam.bindings.create(OPERATOR, acme.id, { identity: owner.id, role: builtinRoleId('owner') });
     ({ identity: otherAdmin } = await s.iam.identities.create(OPERATOR, other.id, { name: 'admin', awsIdentity: rule('nobody') }));
     await s.iam.bindings.create(OPERATOR, acme.id, { identity: admin.id, role: builtinRoleId('registry.push') });
     await s.iam.bindings.create(OPERATOR, other.id, { identity: otherAdmin.id, role: builtinRoleId('registry.push') });
@@ -189,6 +193,44 @@ describe('a real registry with Latchkey as its token service', () => {
     const adminRegistryToken = (await realm('repository:acme/app:pull repository:acme/team-a/app:pull', basic('_token', await latchkeyToken(admin.id)))).body.token;
     assert.equal(await manifestStatus('acme/team-a/app', '1', adminRegistryToken), 200);
     assert.equal(await manifestStatus('acme/app', '3', adminRegistryToken), 404);
+  });
+
+  it('a pull token pulls until it is deleted, then is refused; an expired one is refused', async () => {
+    const creds = emu.issueCredentials(2);
+    const env = machine(s.url, { AWS_ACCESS_KEY_ID: creds.accessKeyId, AWS_SECRET_ACCESS_KEY: creds.secretAccessKey, AWS_SESSION_TOKEN: creds.sessionToken });
+    ok(await run(env, 'latchkey', ['auth', 'login', '--identity', owner.id, '--identity-provider', 'aws']), 'owner login');
+    const created = JSON.parse(ok(await run(env, 'latchkey', ['auth', 'pull-token', 'create', '--parent', 'acme', '--ttl', '720h', '-o', 'json']), 'pull-token create'));
+    assert.equal(created.username, created.id);
+    assert.ok(created.secret.length >= 40);
+    const days = (Date.parse(created.expiresAt) - Date.now()) / 86400_000;
+    assert.ok(days > 29.9 && days <= 30, `expires in ${days} days`);
+    const listed = JSON.parse(ok(await run(env, 'latchkey', ['iam', 'identities', 'list', '--parent', 'acme', '--relationship', 'pull_token', '-o', 'json']), 'list pull tokens'));
+    assert.deepEqual(listed.items.map((i: { id: string }) => i.id), [created.id]);
+    assert.equal(JSON.stringify(listed).includes('secret'), false, 'the secret (and its hash) is never listed');
+    const tooLong = await run(env, 'latchkey', ['auth', 'pull-token', 'create', '--parent', 'acme', '--ttl', '8761h']);
+    assert.equal(tooLong.code, 2);
+    assert.match(tooLong.stderr, /at most|one year/);
+
+    const pull = (user: string, pass: string, repo = 'acme/app') => run({ ...process.env as Record<string, string>, HOME: work }, 'skopeo',
+      ['--insecure-policy', 'copy', '--src-tls-verify=false', '--src-creds', `${user}:${pass}`, `docker://${host}/${repo}:1`, `oci:${join(work, `pt-${Math.random().toString(16).slice(2)}`)}:1`]);
+    ok(await pull(created.username, created.secret), 'pull with the pull token');
+    refused(await pull(created.username, `${created.secret}x`), 'pull with a wrong secret');
+    refused(await pull(created.username, created.secret, 'other/app'), 'pull other/app with the pull token');
+    refused(await run({ ...process.env as Record<string, string>, HOME: work }, 'skopeo', ['--insecure-policy', 'copy', '--dest-tls-verify=false',
+      '--dest-creds', `${created.username}:${created.secret}`, `oci:${layout}:1`, `docker://${host}/acme/app:4`]), 'push with the pull token');
+
+    ok(await run(env, 'latchkey', ['iam', 'identities', 'delete', created.id, '--yes']), 'delete the pull token');
+    refused(await pull(created.username, created.secret), 'pull with the deleted pull token');
+    assert.equal((await realm('repository:acme/app:pull', basic(created.username, created.secret))).status, 401);
+
+    // Expired: one whose expiry has passed (written in the store, as time would).
+    const other = await s.iam.pullTokens.create(OPERATOR, acme.id, { ttlSeconds: 3600 });
+    ok(await pull(other.username, other.secret), 'pull with a fresh pull token');
+    const stored = await s.store.getIdentity(other.username);
+    assert.ok(stored && stored.relationship.kind === 'pull_token');
+    await s.store.updateIdentity({ ...stored, relationship: { kind: 'pull_token', pullToken: { ...stored.relationship.pullToken, expiresAt: new Date(Date.now() - 1000).toISOString() } } });
+    s.iam.identityCache.invalidate(other.username);
+    refused(await pull(other.username, other.secret), 'pull with an expired pull token');
   });
 
   it('a Latchkey token for another audience, an expired one and a forged one get no access', async () => {

@@ -1,7 +1,7 @@
 // `latchkey auth ...` and `latchkey aws ...`: logging in, the token cache, AWS tokens.
 
 import type { CommandSpec } from '../command-spec.js';
-import { AWS_REGION } from './common-flags.js';
+import { AWS_REGION, parentFlag } from './common-flags.js';
 
 export const AUTH: CommandSpec = {
   name: 'auth',
@@ -73,6 +73,27 @@ export const AUTH: CommandSpec = {
       positionals: { usage: 'ACTION', min: 1, max: 1, choices: ['get', 'store', 'erase', 'list'] },
       examples: ['echo registry.example.com | latchkey auth credential-helper get'],
       load: () => import('../commands/auth-credential-helper.js'),
+    },
+    {
+      name: 'pull-token',
+      summary: 'Registry pull tokens, for systems that have no workload identity.',
+      subcommands: [
+        {
+          name: 'create',
+          summary: 'Create a pull token: a pull-only user name and password for the registry.',
+          description:
+            'Create an identity of kind pull_token in --parent, bound to registry.pull there, and print its\n'
+            + 'user name and password (shown only now; the server keeps only a hash). It pulls from the\n'
+            + 'repositories beneath --parent until --ttl passes or it is deleted (`latchkey iam identities\n'
+            + 'delete ID`). List them with `latchkey iam identities list --relationship pull_token`.',
+          flags: [
+            parentFlag('Where the token may pull'),
+            { name: 'ttl', arg: 'DURATION', doc: 'How long the token is valid, e.g. 720h (default), at most 8760h (one year).' },
+          ],
+          examples: ['latchkey auth pull-token create --parent my-org --ttl 720h'],
+          load: () => import('../commands/auth-pull-token-create.js'),
+        },
+      ],
     },
   ],
 };

@@ -2,14 +2,19 @@
 // the Docker Registry v2 token authentication protocol, and GET /registry/certificates, the
 // PEM bundle a registry's `rootcertbundle` holds.
 
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { LatchkeyError } from '../../errors/index.js';
+import { MAX_PULL_TOKEN_TTL_SECONDS, type IamService } from '../../iam/index.js';
 import type { SigningKeys } from '../../oidc/index.js';
+import { actorOf, pathUidp } from '../params.js';
+import { identityToWire } from '../wire.js';
 import { parseCredentials, parseScopes, type RegistryErrorCode, type RegistryTokenService } from '../../registry/index.js';
 
 export interface RegistryRouteDeps {
   registry: RegistryTokenService;
   keys: SigningKeys;
+  iam: IamService;
 }
 
 /** Parameters the protocol defines; clients send account, client_id and offline_token too. */
@@ -59,6 +64,21 @@ export function registryRoutes(app: FastifyInstance, d: RegistryRouteDeps): void
       }
       throw err;
     }
+  });
+  app.post('/registry/v1/pull-tokens/*', {
+    config: { auth: { capability: 'identity.create', scope: pathUidp('parent') } },
+    schema: {
+      tags: ['registry'], summary: 'Create a pull token in a group: a pull-only identity with a user name and a secret (shown once)',
+      body: Type.Object({
+        ttlSeconds: Type.Integer({ minimum: 60, maximum: MAX_PULL_TOKEN_TTL_SECONDS }),
+        description: Type.Optional(Type.String({ maxLength: 1000 })),
+      }, { additionalProperties: false }),
+    },
+  }, async (req, reply) => {
+    const body = req.body as { ttlSeconds: number; description?: string };
+    const created = await d.iam.pullTokens.create(actorOf(req), pathUidp('parent')(req), body);
+    reply.code(201).header('cache-control', 'no-store');
+    return { ...identityToWire(created.identity), username: created.username, secret: created.secret, expiresAt: created.expiresAt };
   });
   app.get('/registry/certificates', {
     config: pub,
