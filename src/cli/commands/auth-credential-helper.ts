@@ -34,8 +34,9 @@ async function sessionFor(ctx: CliContext, audience: string): Promise<Session> {
       ? { kind: 'aws', region: login.awsRegion }
       : { kind: 'token-file', path: login.tokenFile ?? '' });
   }
-  throw new CliError('NOT_LOGGED_IN', `no Latchkey login for registry ${audience}`, {
-    hint: `run \`latchkey auth login --audience ${audience}\` (workloads: \`latchkey auth login --identity UIDP --identity-provider aws\`)`,
+  throw new CliError('NOT_LOGGED_IN', `no workload login to get a token for registry ${audience} with`, {
+    hint: 'log in as a workload (`latchkey auth login --identity UIDP --identity-provider aws`, or --identity-token FILE); '
+      + 'people pull with a pull token (`latchkey auth pull-token create`)',
   });
 }
 
