@@ -63,7 +63,7 @@ export class IdentityService {
       const next: Identity = { ...cur, name, description, relationship, updatedAt: this.d.clock().toISOString() };
       if (!sameRelationship(cur.relationship, relationship)) {
         // Act as: the rule decides who becomes this identity, and so who holds what it is bound to.
-        await this.d.authorizer.requireActAs(actor.caller, cur.parentId ?? id, await tx.effectiveBindings(id));
+        await this.d.authorizer.requireActAs(actor.caller, cur.parentId ?? id, await tx.effectiveBindings(id), tx);
       }
       await tx.updateIdentity(next);
       await recordAudit(tx, actor, this.d.clock(), 'identity.update', id, null, { name, warnings });
@@ -76,7 +76,7 @@ export class IdentityService {
   async delete(actor: Actor, id: string): Promise<void> {
     await this.d.store.transaction(async (tx) => {
       const bindings = await tx.effectiveBindings(id);
-      await this.d.authorizer.requireUnbind(actor.caller, bindings.map((b) => b.group), 'delete an identity bound here (deleting it deletes its role bindings)');
+      await this.d.authorizer.requireUnbind(actor.caller, bindings.map((b) => b.group), 'delete an identity bound here (deleting it deletes its role bindings)', tx);
       if (!(await tx.deleteIdentity(id))) throw notFound('identity', id);
       await recordAudit(tx, actor, this.d.clock(), 'identity.delete', id, null, { bindings: bindings.length });
     });

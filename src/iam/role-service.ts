@@ -94,7 +94,7 @@ export class RoleService {
       };
       // Every binding of this role sits at or below its group: holding each capability there
       // means the change gives no one anything the caller does not hold where they are bound.
-      await this.d.authorizer.requireDefine(actor.caller, 'update', cur.parentId, next.capabilities);
+      await this.d.authorizer.requireDefine(actor.caller, 'update', cur.parentId, next.capabilities, tx);
       await tx.updateRole(next);
       await recordAudit(tx, actor, this.d.clock(), 'roles.update', id, null, { name: next.name, capabilities: next.capabilities });
       return next;
