@@ -2,6 +2,8 @@
 // `rule` column holds {expiresAt, secretSha256}. Widens the kind check: PostgreSQL alters the
 // constraint; SQLite, which cannot alter a check, rebuilds the table (foreign keys are off
 // while migrations run, see run-migrations.ts) and its indexes.
+// Also indexes groups by name: every registry token request finds a repository's organization
+// by its name (src/registry/repository-group.ts).
 
 import { sql, type Kysely } from 'kysely';
 import type { Migration, MigrationContext } from '../migrations.js';
@@ -12,6 +14,7 @@ export const pullTokenIdentities: Migration = {
   version: 5,
   name: 'pull token identities',
   async up(db: Kysely<any>, { backend, idType }: MigrationContext): Promise<void> {
+    await db.schema.createIndex('groups_name_parent_id').on('groups').columns(['name', 'parent_id']).execute();
     if (backend === 'postgres') {
       await sql`alter table identities drop constraint identities_kind_check`.execute(db);
       await sql`alter table identities add constraint identities_kind_check check (${KINDS})`.execute(db);
