@@ -9,6 +9,7 @@ import { LatchkeyError } from '../errors/index.js';
 import type { Authorizer, Caller, Capability } from '../iam/index.js';
 import type { SigningKeys, TokenIssuer } from '../oidc/index.js';
 import type { Store } from '../store/contract.js';
+import type { ExchangeAudit } from '../sts/index.js';
 import type { RegistryErrorCode } from './errors.js';
 import type { Credentials } from './parse-credentials.js';
 import type { RegistryAction, Scope } from './parse-scope.js';
@@ -36,12 +37,16 @@ export interface RegistryTokenDeps {
   ttlSeconds: number;
   /** The caller a pull token's user name and secret stand for, or undefined when they do not verify. */
   verifyPullToken: (username: string, secret: string) => Promise<Caller | undefined>;
+  /** Records every token issued (with what it grants) and every refusal, batched like the exchange's. */
+  audit?: ExchangeAudit;
 }
 
 export interface RegistryTokenRequest {
   service: string;
   scopes: Scope[];
   credentials: Credentials | undefined;
+  /** The client's address, for the audit record. */
+  remoteAddr?: string | null;
 }
 
 export interface RegistryTokenResponse {
@@ -64,7 +69,29 @@ function unauthenticated(message: string, detail?: Record<string, unknown>): Lat
 export class RegistryTokenService {
   constructor(private readonly d: RegistryTokenDeps) {}
 
+  /** Issues a token, and records the outcome (granted, with its access list, or refused). */
   async token(req: RegistryTokenRequest): Promise<{ response: RegistryTokenResponse; sub: string; access: GrantedAccess[] }> {
+    try {
+      const out = await this.#token(req);
+      this.d.audit?.record({
+        action: 'registry.token', identity: out.sub, remoteAddr: req.remoteAddr ?? null, granted: true,
+        details: { service: req.service, access: out.access },
+      });
+      return out;
+    } catch (err) {
+      if (err instanceof LatchkeyError) {
+        // A refused pull token names the identity it claims to be; a refused Latchkey token names nobody.
+        const claimed = req.credentials?.kind === 'pull_token' ? req.credentials.username : undefined;
+        this.d.audit?.record({
+          action: 'registry.token.denied', identity: claimed, remoteAddr: req.remoteAddr ?? null, granted: false, code: err.code,
+          details: { service: req.service.slice(0, 100), message: err.message, ...err.detail },
+        });
+      }
+      throw err;
+    }
+  }
+
+  async #token(req: RegistryTokenRequest): Promise<{ response: RegistryTokenResponse; sub: string; access: GrantedAccess[] }> {
     if (!this.d.services.includes(req.service)) {
       throw new LatchkeyError<RegistryErrorCode>('REGISTRY_UNKNOWN_SERVICE',
         `Latchkey issues no registry tokens for service ${JSON.stringify(req.service.slice(0, 100))}: the server's --registry-services lists the registries it serves`);

@@ -23,6 +23,8 @@ export interface ServerParts {
   /** The registry token service's own signing keys (each with its certificate). */
   registryKeys: SigningKeys;
   registry: RegistryTokenService;
+  /** The batched audit of exchanges and registry tokens (flush() writes what is queued). */
+  audit: ExchangeAudit;
   /** Stops timers, the HTTP server, outbound clients and the store. */
   close(): Promise<void>;
 }
@@ -96,8 +98,9 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
       services: config.registryServices,
       ttlSeconds: config.registryTokenTtl,
       verifyPullToken: (username, secret) => iam.pullTokens.verify(username, secret),
+      audit: exchangeAudit,
     });
-    const base = { config, store, keys, issuer, iam, exchange, registryKeys, registry };
+    const base = { config, store, keys, issuer, iam, exchange, registryKeys, registry, audit: exchangeAudit };
     const extensions: ServerExtension[] = [];
     for (const e of opts.extensions ?? []) extensions.push(await e(base));
     const discoveryExtras = Object.assign({}, ...extensions.map((e) => e.discovery ?? {}));

@@ -12,6 +12,8 @@ import { isUidp, newAuditEventId, rootOf } from '../iam/index.js';
 import type { Store } from '../store/contract.js';
 
 export interface ExchangeAuditEntry {
+  /** Default: sts.exchange (granted) or sts.exchange.denied. The registry's token service records registry.token[.denied]. */
+  action?: string;
   identity: unknown;
   remoteAddr: string | null;
   granted: boolean;
@@ -41,7 +43,7 @@ export class ExchangeAudit {
       id: newAuditEventId(),
       at: this.clock().toISOString(),
       actor: identity ?? 'anonymous',
-      action: e.granted ? 'sts.exchange' : 'sts.exchange.denied',
+      action: e.action ?? (e.granted ? 'sts.exchange' : 'sts.exchange.denied'),
       target: identity ?? '',
       group: identity ? rootOf(identity) : null,
       remoteAddr: e.remoteAddr,

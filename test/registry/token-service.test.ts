@@ -54,6 +54,11 @@ describe('the registry token service', () => {
   it('registry.push on a folder: pull and push beneath it, delete too; nothing on its parent', async () => {
     const r = await token(pusher.id, `service=${SERVICE}&scope=${encodeURIComponent('repository:acme/team/app:pull,push,delete repository:acme/app:pull')}`);
     assert.deepEqual(access(r.body), [{ type: 'repository', name: 'acme/team/app', actions: ['pull', 'push', 'delete'] }]);
+    // Audited, with what was granted.
+    await s.audit.flush();
+    const events = await s.store.listAudit({ within: pusher.id.split('/')[0] });
+    const granted = events.find((e) => e.action === 'registry.token' && e.actor === pusher.id);
+    assert.deepEqual(granted?.details, { service: SERVICE, access: [{ type: 'repository', name: 'acme/team/app', actions: ['pull', 'push', 'delete'] }] });
   });
 
   it('a pull token only pulls, even when more is bound to it', async () => {
@@ -89,5 +94,10 @@ describe('the registry token service', () => {
     const crossed = await token(owner.id, 'service=other.test&scope=repository:acme/app:pull', SERVICE);
     assert.equal(crossed.status, 401);
     assert.equal(crossed.body.code, 'REGISTRY_UNAUTHENTICATED');
+    // Refusals are audited too (by nobody: an unverified Latchkey token names no one).
+    await s.audit.flush();
+    const denied = (await s.store.listAudit({})).filter((e) => e.action === 'registry.token.denied');
+    assert.ok(denied.some((e) => e.details.code === 'REGISTRY_UNAUTHENTICATED' && e.actor === 'anonymous'));
+    assert.ok(denied.some((e) => e.details.code === 'REGISTRY_UNKNOWN_SERVICE'));
   });
 });

@@ -54,7 +54,7 @@ export function registryRoutes(app: FastifyInstance, d: RegistryRouteDeps): void
     const scopes = parseScopes(p.scopes);
     try {
       const credentials = parseCredentials(req.headers.authorization);
-      const out = await d.registry.token({ service: p.service, scopes, credentials });
+      const out = await d.registry.token({ service: p.service, scopes, credentials, remoteAddr: req.ip ?? null });
       req.log.info({ sub: out.sub, service: p.service, access: out.access }, 'registry token issued');
       reply.header('cache-control', 'no-store');
       return out.response;
