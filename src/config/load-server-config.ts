@@ -69,6 +69,7 @@ export function loadServerConfig(flags: Record<string, string | boolean | undefi
     registryTokenTtl: (raw.registryTokenTtl as number | undefined) ?? 300,
     registryKeyRotation: (raw.registryKeyRotation as number | undefined) ?? 90 * 86400,
     registryKeyPublishAhead: (raw.registryKeyPublishAhead as number | undefined) ?? 30 * 86400,
+    deviceCodeMaxGuesses: (raw.deviceCodeMaxGuesses as number | undefined) ?? 5,
     dev,
   };
   if (cfg.keyPublishAhead >= cfg.keyRotation) {

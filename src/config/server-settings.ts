@@ -210,6 +210,11 @@ export const SERVER_SETTINGS = {
     doc: "How long a new registry signing key is in the certificate bundle before it signs. Distribution reads its rootcertbundle only when it starts: refresh the bundle and restart the registry at least this often.",
     defaultDoc: '30d', parse: parseDurationIn(0, 365 * 86400),
   }),
+  deviceCodeMaxGuesses: setting({
+    key: 'deviceCodeMaxGuesses', flag: 'device-code-max-guesses', env: 'LATCHKEY_DEVICE_CODE_MAX_GUESSES', arg: 'N',
+    doc: 'Wrong codes one browser may type on the device page before it must wait 15 minutes (one client address or IPv6 /64: four times as many).',
+    defaultDoc: '5', parse: parseIntIn(1, 100),
+  }),
   dev: setting({
     key: 'dev', flag: 'dev', env: 'LATCHKEY_DEV',
     doc: 'Development mode (loopback only): dev database, the AWS emulator wired in as STS, dev login.',

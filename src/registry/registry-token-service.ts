@@ -37,7 +37,7 @@ export interface RegistryTokenDeps {
   ttlSeconds: number;
   /** The caller a pull token's user name and secret stand for, or undefined when they do not verify. */
   verifyPullToken: (username: string, secret: string) => Promise<Caller | undefined>;
-  /** Records every token issued (with what it grants) and every refusal, batched like the exchange's. */
+  /** Records every token issued, with what it grants, batched like the exchange's. */
   audit?: ExchangeAudit;
 }
 
@@ -69,26 +69,18 @@ function unauthenticated(message: string, detail?: Record<string, unknown>): Lat
 export class RegistryTokenService {
   constructor(private readonly d: RegistryTokenDeps) {}
 
-  /** Issues a token, and records the outcome (granted, with its access list, or refused). */
+  /**
+   * Issues a token and records it with the access it grants. Refusals are logged, not audited:
+   * an unverified credential names no one (the exchange audits refusals by the identity asked
+   * for; a registry request names none).
+   */
   async token(req: RegistryTokenRequest): Promise<{ response: RegistryTokenResponse; sub: string; access: GrantedAccess[] }> {
-    try {
-      const out = await this.#token(req);
-      this.d.audit?.record({
-        action: 'registry.token', identity: out.sub, remoteAddr: req.remoteAddr ?? null, granted: true,
-        details: { service: req.service, access: out.access },
-      });
-      return out;
-    } catch (err) {
-      if (err instanceof LatchkeyError) {
-        // A refused pull token names the identity it claims to be; a refused Latchkey token names nobody.
-        const claimed = req.credentials?.kind === 'pull_token' ? req.credentials.username : undefined;
-        this.d.audit?.record({
-          action: 'registry.token.denied', identity: claimed, remoteAddr: req.remoteAddr ?? null, granted: false, code: err.code,
-          details: { service: req.service.slice(0, 100), message: err.message, ...err.detail },
-        });
-      }
-      throw err;
-    }
+    const out = await this.#token(req);
+    this.d.audit?.record({
+      action: 'registry.token', identity: out.sub, remoteAddr: req.remoteAddr ?? null, granted: true,
+      details: { service: req.service, access: out.access },
+    });
+    return out;
   }
 
   async #token(req: RegistryTokenRequest): Promise<{ response: RegistryTokenResponse; sub: string; access: GrantedAccess[] }> {

@@ -140,7 +140,7 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
         await app.close();
         for (const e of extensions) await e.close?.();
         await sts.close?.();
-        await exchangeAudit.flush();
+        await exchangeAudit.flush(true);
         await store.close();
       },
     };

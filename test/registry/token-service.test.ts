@@ -94,10 +94,6 @@ describe('the registry token service', () => {
     const crossed = await token(owner.id, 'service=other.test&scope=repository:acme/app:pull', SERVICE);
     assert.equal(crossed.status, 401);
     assert.equal(crossed.body.code, 'REGISTRY_UNAUTHENTICATED');
-    // Refusals are audited too (by nobody: an unverified Latchkey token names no one).
-    await s.audit.flush();
-    const denied = (await s.store.listAudit({})).filter((e) => e.action === 'registry.token.denied');
-    assert.ok(denied.some((e) => e.details.code === 'REGISTRY_UNAUTHENTICATED' && e.actor === 'anonymous'));
-    assert.ok(denied.some((e) => e.details.code === 'REGISTRY_UNKNOWN_SERVICE'));
+
   });
 });
