@@ -116,14 +116,24 @@ describe('a real registry with Latchkey as its token service', () => {
 
   before(async () => {
     emu = await startAwsEmulator({ principals });
-    const sts = createStsClient({ overrides: { 'sts.amazonaws.com': emu.url } });
-    const port = await freePort();
-    host = `127.0.0.1:${port}`;
-    s = await startTestServer({
-      sts,
-      flags: { registryServices: host },
-      registryKeyClock: () => new Date(Date.now() + keyOffsetMs),
-    });
+    // The registry's service name (host:port) is Latchkey's setting, so its port is picked
+    // first; should another process take it before the registry binds it, pick again.
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      host = `127.0.0.1:${port}`;
+      s = await startTestServer({
+        sts: createStsClient({ overrides: { 'sts.amazonaws.com': emu.url } }), // closed with the server
+        flags: { registryServices: host },
+        registryKeyClock: () => new Date(Date.now() + keyOffsetMs),
+      });
+      try {
+        reg = await startRegistry({ port, realm: `${s.url}/registry/token`, issuer: s.config.issuerUrl, bundlePem: certificateBundle(s.registryKeys) });
+        break;
+      } catch (err) {
+        await s.stop(true);
+        if (attempt === 3 || !/address already in use/.test(String(err))) throw err;
+      }
+    }
     acme = await makeOrg(s, 'acme');
     other = await makeOrg(s, 'other');
     teamA = await makeFolder(s, acme.id, 'team-a');
@@ -139,7 +149,6 @@ describe('a real registry with Latchkey as its token service', () => {
     await s.iam.bindings.create(OPERATOR, acme.id, { identity: admin.id, role: builtinRoleId('registry.push') });
     await s.iam.bindings.create(OPERATOR, other.id, { identity: otherAdmin.id, role: builtinRoleId('registry.push') });
 
-    reg = await startRegistry({ port, realm: `${s.url}/registry/token`, issuer: s.config.issuerUrl, bundlePem: certificateBundle(s.registryKeys) });
     layout = writeImageLayout(work, '1', 'layer bytes of acme/app:1\n');
     for (const [repo, who] of [['acme/app', admin], ['other/app', otherAdmin]] as const) {
       ok(await skopeoWithToken(await latchkeyToken(who.id), `oci:${layout}:1`, `docker://${host}/${repo}:1`), `seeding ${repo}:1`);
