@@ -11,6 +11,8 @@ import { SigningKeys, TokenIssuer, discoveryDocument } from '../oidc/index.js';
 import { RegistryTokenService, libtrustKeyId, registryCertificate } from '../registry/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { ExchangeAudit, ExchangeService } from '../sts/index.js';
+import { PostgresBus, localBus, type ClusterBus } from '../cluster/index.js';
+import { Metrics, httpMetrics, instrumentSts } from '../metrics/index.js';
 
 export interface ServerParts {
   config: ServerConfig;
@@ -18,6 +20,8 @@ export interface ServerParts {
   store: Store;
   keys: SigningKeys;
   issuer: TokenIssuer;
+  /** The one metrics registry of this server (served at /metrics). */
+  metrics: Metrics;
   iam: IamService;
   exchange: ExchangeService;
   /** The registry token service's own signing keys (each with its certificate). */
@@ -40,6 +44,11 @@ export interface CreateServerOptions {
   serverFactory?: import('fastify').FastifyServerFactory;
   /** The clock of the registry key schedule (tests rotate registry keys without moving token times). */
   registryKeyClock?: () => Date;
+  /**
+   * How this replica hears of changes made by others, and tells them of its own. Default: a
+   * LISTEN/NOTIFY bus on PostgreSQL, a no-op on SQLite (one process).
+   */
+  bus?: ClusterBus;
   extensions?: Array<(parts: Omit<ServerParts, 'app' | 'close'>) => ServerExtension | Promise<ServerExtension>>;
 }
 
@@ -49,7 +58,6 @@ export interface ServerExtension {
   close?: () => Promise<void>;
 }
 
-const KEY_REFRESH_MS = 60_000;
 /** How often expired invitations are removed (and audited as expired). */
 const INVITATION_SWEEP_MS = 10 * 60_000;
 
@@ -57,22 +65,43 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
   const clock = opts.clock ?? (() => new Date());
   if (!/^postgres(ql)?:\/\//.test(config.database)) mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const store = await openStore(config.database);
+  // Log lines from parts made before the app (and its logger) exist.
+  let log: (level: 'info' | 'warn' | 'error', fields: object, msg: string) => void = () => {};
+  let bus: ClusterBus | undefined;
   try {
     await store.migrate();
-    const keys = new SigningKeys(store, clock, {
+    bus = opts.bus ?? (store.backend === 'postgres'
+      ? new PostgresBus(config.database, { log: (level, msg, fields) => log(level, fields ?? {}, msg) })
+      : localBus());
+    if (bus instanceof PostgresBus) await bus.start();
+    let keys: SigningKeys | undefined;
+    const metrics = new Metrics({
+      poolUsage: store.backend === 'postgres' ? () => store.poolUsage() : undefined,
+      signingKeyAgeSeconds: () => keys?.currentKeyAgeSeconds() ?? 0,
+    });
+    keys = new SigningKeys(store, clock, {
       rotationSeconds: config.keyRotation,
       publishAheadSeconds: config.keyPublishAhead,
       maxTokenTtlSeconds: 3600,
+    }, {
+      bus,
+      onReload: (cause) => metrics.cacheInvalidations.inc({ cache: 'keys', cause }),
+      onError: (err) => log('error', { err }, 'signing key reload failed'),
     });
     await keys.refresh();
     const issuer = new TokenIssuer(keys, config.issuerUrl, clock);
-    const iam = new IamService(store, clock, config.authzCacheTtl, { inviteTtlSeconds: config.inviteTtl });
+    const iam = new IamService(store, clock, config.authzCacheTtl, {
+      inviteTtlSeconds: config.inviteTtl,
+      bus,
+      onInvalidate: (cache, cause) => metrics.cacheInvalidations.inc({ cache, cause }),
+    });
     await iam.init();
-    const sts = opts.sts ?? createStsClient({
+    const rawSts = opts.sts ?? createStsClient({
       overrides: config.stsEndpoints,
       connectTimeoutMs: config.stsConnectTimeout,
       totalTimeoutMs: config.stsTimeout,
     });
+    const sts = instrumentSts(rawSts, metrics);
     let logError: (err: unknown) => void = () => {};
     const exchangeAudit = new ExchangeAudit(store, clock, (err) => logError(err));
     const exchange = new ExchangeService({
@@ -90,6 +119,10 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
       maxTokenTtlSeconds: config.registryTokenTtl,
       kidOf: (jwk) => libtrustKeyId(jwk as import('node:crypto').JsonWebKey),
       certify: registryCertificate,
+    }, {
+      bus,
+      onReload: (cause) => metrics.cacheInvalidations.inc({ cache: 'keys', cause }),
+      onError: (err) => log('error', { err }, 'registry signing key reload failed'),
     });
     await registryKeys.refresh();
     const registry = new RegistryTokenService({
@@ -100,7 +133,7 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
       verifyPullToken: (username, secret) => iam.pullTokens.verify(username, secret),
       audit: exchangeAudit,
     });
-    const base = { config, store, keys, issuer, iam, exchange, registryKeys, registry, audit: exchangeAudit };
+    const base = { config, store, keys, issuer, metrics, iam, exchange, registryKeys, registry, audit: exchangeAudit };
     const extensions: ServerExtension[] = [];
     for (const e of opts.extensions ?? []) extensions.push(await e(base));
     const discoveryExtras = Object.assign({}, ...extensions.map((e) => e.discovery ?? {}));
@@ -114,15 +147,25 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
       trustProxy: config.trustProxy,
       logger: opts.logger ?? false,
       logRequests: config.logRequests,
+      instrument: httpMetrics(metrics),
       plugins: extensions.flatMap((e) => (e.routes ? [e.routes] : [])),
       serverFactory: opts.serverFactory,
     });
     logError = (err) => app.log.error({ err }, 'exchange audit write failed');
-    const timer = setInterval(() => {
-      keys.refresh().catch((err) => app.log.error({ err }, 'signing key refresh failed'));
-      registryKeys.refresh().catch((err) => app.log.error({ err }, 'registry signing key refresh failed'));
-    }, KEY_REFRESH_MS);
-    timer.unref();
+    log = (level, fields, msg) => app.log[level](fields, msg);
+    // Each replica refreshes each set of keys when a successor is due and at least every 30 s.
+    const timers = new Map<SigningKeys, NodeJS.Timeout>();
+    const scheduleKeys = (set: SigningKeys, what: string) => {
+      const timer = setTimeout(() => {
+        set.refresh().catch((err) => app.log.error({ err }, `${what} refresh failed`)).finally(() => {
+          if (!closed) scheduleKeys(set, what);
+        });
+      }, set.nextRefreshInMs());
+      timer.unref();
+      timers.set(set, timer);
+    };
+    scheduleKeys(keys, 'signing key');
+    scheduleKeys(registryKeys, 'registry signing key');
     const sweepInvitations = () => {
       iam.bindings.sweepExpiredInvitations().catch((err) => app.log.error({ err }, 'expired invitation sweep failed'));
     };
@@ -135,16 +178,18 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
       async close() {
         if (closed) return;
         closed = true;
-        clearInterval(timer);
+        for (const t of timers.values()) clearTimeout(t);
         clearInterval(inviteTimer);
         await app.close();
         for (const e of extensions) await e.close?.();
-        await sts.close?.();
+        await rawSts.close?.();
         await exchangeAudit.flush(true);
+        await bus?.close();
         await store.close();
       },
     };
   } catch (err) {
+    await bus?.close().catch(() => {});
     await store.close().catch(() => {});
     throw err;
   }
