@@ -207,8 +207,8 @@ export const SERVER_SETTINGS = {
   }),
   registryKeyPublishAhead: setting({
     key: 'registryKeyPublishAhead', flag: 'registry-key-publish-ahead', env: 'LATCHKEY_REGISTRY_KEY_PUBLISH_AHEAD', arg: 'DURATION',
-    doc: "How long a new registry signing key is in the certificate bundle before it signs. Distribution reads its rootcertbundle only when it starts: refresh the bundle and restart the registry at least this often.",
-    defaultDoc: '30d', parse: parseDurationIn(0, 365 * 86400),
+    doc: "How long a new registry signing key is in the certificate bundle before it signs (at least 1h). Distribution reads its rootcertbundle only when it starts: refresh the bundle and restart the registry at least this often.",
+    defaultDoc: '30d', parse: parseDurationIn(3600, 365 * 86400),
   }),
   deviceCodeMaxGuesses: setting({
     key: 'deviceCodeMaxGuesses', flag: 'device-code-max-guesses', env: 'LATCHKEY_DEVICE_CODE_MAX_GUESSES', arg: 'N',
