@@ -5,6 +5,7 @@ import { AUDIT } from './audit.js';
 import { AUTH, AWS } from './auth.js';
 import { IAM } from './iam.js';
 import { COMPLETION, CONFIG } from './local.js';
+import { REGISTRY } from './registry.js';
 import { SERVER_COMMANDS } from './server.js';
 
 export const COMMAND_TREE: CommandSpec = {
@@ -17,6 +18,7 @@ export const COMMAND_TREE: CommandSpec = {
     IAM,
     AWS,
     AUDIT,
+    REGISTRY,
     CONFIG,
     COMPLETION,
     { name: 'version', summary: 'Print the version.' },
