@@ -4,7 +4,11 @@ import type { Identity } from '../iam/index.js';
 
 export function identityToWire(i: Identity): Record<string, unknown> {
   const base = { id: i.id, name: i.name, description: i.description, parentId: i.parentId, createdAt: i.createdAt, updatedAt: i.updatedAt };
-  return i.relationship.kind === 'aws'
-    ? { ...base, awsIdentity: { ...i.relationship.aws } }
-    : { ...base, user: { ...i.relationship.user } };
+  const rel = i.relationship;
+  switch (rel.kind) {
+    case 'aws': return { ...base, awsIdentity: { ...rel.aws } };
+    case 'claimMatch': return { ...base, claimMatch: { ...rel.claimMatch } };
+    case 'static': return { ...base, static: { ...rel.static } };
+    case 'user': return { ...base, user: { ...rel.user } };
+  }
 }

@@ -1,6 +1,8 @@
-// Identities: assumable identities (aws rule) in a group, and human users (root UIDPs).
+// Identities: assumable identities (a trust rule: aws, claimMatch, static) in a group, and
+// human users (root UIDPs).
 
-import { compileAwsRule } from '../aws/index.js';
+import { TRUST_RULE_KINDS, type TrustRuleKind } from '../trust/index.js';
+import { hasTrustRule, parseTrustRule } from '../trust/parse-trust-rule.js';
 import type { TreeFilter } from '../store/contract.js';
 import type { Actor } from './actor.js';
 import type { Caller } from './authorizer.js';
@@ -8,19 +10,23 @@ import { pageLimit, type IamDeps } from './deps.js';
 import { recordAudit } from './record-audit.js';
 import type { Identity, Relationship, UserIdentityInfo } from './types.js';
 import { newChildUidp, newRootUidp } from './uidp.js';
-import { checkDescription, checkName, invalid, notFound } from './validate.js';
+import { checkDescription, checkName, notFound } from './validate.js';
 import { pageOver, visibleParts, type PageResult } from './visible-page.js';
 
-/** The wire body of create/update; the seed's id.json is accepted verbatim. */
+/**
+ * The wire body of create/update; the seed's id.json is accepted verbatim. The rule is under
+ * one of its keys (awsIdentity, claimMatch, static and their Chainguard spellings).
+ */
 export interface IdentityInput {
   name?: unknown;
   description?: unknown;
-  awsIdentity?: unknown;
-  aws_identity?: unknown;
+  [ruleKey: string]: unknown;
 }
 
 export interface IdentityListQuery extends TreeFilter {
   id?: string;
+  /** Only these kinds of rule (default: every kind a workload can assume). */
+  kinds?: readonly TrustRuleKind[];
   name?: string;
   limit?: number;
   after?: string;
@@ -32,7 +38,7 @@ export class IdentityService {
   async create(actor: Actor, parent: string, input: IdentityInput): Promise<{ identity: Identity; warnings: string[] }> {
     const name = checkName('identity', input.name);
     const description = checkDescription(input.description);
-    const { relationship, warnings } = parseRelationship(input);
+    const { relationship, warnings } = this.nextRelationship(input, undefined);
     if (!(await this.d.store.getGroup(parent))) throw notFound('parent group', parent);
     const now = this.d.clock().toISOString();
     const identity: Identity = { id: newChildUidp(parent), parentId: parent, name, description, relationship, createdAt: now, updatedAt: now };
@@ -53,18 +59,28 @@ export class IdentityService {
   async update(actor: Actor, id: string, input: IdentityInput): Promise<{ identity: Identity; warnings: string[] }> {
     const out = await this.d.store.transaction(async (tx) => {
       const cur = await tx.getIdentity(id);
-      if (!cur || cur.relationship.kind !== 'aws') throw notFound('identity', id);
+      if (!cur || cur.relationship.kind === 'user') throw notFound('identity', id);
       const name = input.name === undefined ? cur.name : checkName('identity', input.name);
       const description = input.description === undefined ? cur.description : checkDescription(input.description);
-      const hasRule = input.awsIdentity !== undefined || input.aws_identity !== undefined;
-      const { relationship, warnings } = hasRule ? parseRelationship(input) : { relationship: cur.relationship, warnings: [] };
+      const { relationship, warnings } = this.nextRelationship(input, cur.relationship);
       const next: Identity = { ...cur, name, description, relationship, updatedAt: this.d.clock().toISOString() };
       await tx.updateIdentity(next);
-      await recordAudit(tx, actor, this.d.clock(), 'identity.update', id, null, { name, warnings });
+      await recordAudit(tx, actor, this.d.clock(), 'identity.update', id, null, { name, kind: relationship.kind, warnings });
       return { identity: next, warnings };
     });
     this.d.identityCache.invalidate(id);
     return out;
+  }
+
+  /**
+   * The one place a create or update computes the relationship it is about to write: the rule
+   * in `input`, compiled, or (an update without one) `current` unchanged. Plain data, so a
+   * caller can compare it with the current one before writing.
+   */
+  nextRelationship(input: IdentityInput, current: Relationship | undefined): { relationship: Relationship; warnings: string[] } {
+    if (current !== undefined && !hasTrustRule(input)) return { relationship: current, warnings: [] };
+    const { rule, warnings } = parseTrustRule(input, this.d.clock());
+    return { relationship: rule, warnings };
   }
 
   async delete(actor: Actor, id: string): Promise<void> {
@@ -81,11 +97,12 @@ export class IdentityService {
     const scopes = await this.d.authorizer.scopesWith(caller, 'identity.list');
     if (q.id !== undefined) {
       const i = scopes.length ? await this.d.store.getIdentity(q.id) : undefined;
-      const ok = i && i.parentId !== null && (await this.d.authorizer.can(caller, 'identity.list', i.parentId)) && (!q.name || i.name === q.name);
+      const ok = i && i.parentId !== null && (await this.d.authorizer.can(caller, 'identity.list', i.parentId)) && (!q.name || i.name === q.name)
+        && (!q.kinds || q.kinds.includes(i.relationship.kind as TrustRuleKind));
       return { items: ok ? [i] : [] };
     }
     return pageOver(visibleParts(scopes, q, false), { limit: pageLimit(q.limit), after: q.after }, (part, page) =>
-      'self' in part ? Promise.resolve([]) : this.d.store.listIdentities({ ...part, ...page, name: q.name, kind: 'aws' }));
+      'self' in part ? Promise.resolve([]) : this.d.store.listIdentities({ ...part, ...page, name: q.name, kinds: q.kinds ?? TRUST_RULE_KINDS }));
   }
 
   /** Finds or creates the user identity of a person signed in through an upstream provider. */
@@ -113,15 +130,4 @@ export class IdentityService {
     this.d.identityCache.invalidate(out.identity.id);
     return out;
   }
-}
-
-/** The relationship of a create/update body: exactly one rule, compiled and checked. */
-function parseRelationship(input: IdentityInput): { relationship: Relationship; warnings: string[] } {
-  if (input.awsIdentity !== undefined && input.aws_identity !== undefined) {
-    throw invalid('give the AWS rule once: either awsIdentity or aws_identity, not both');
-  }
-  const raw = input.awsIdentity ?? input.aws_identity;
-  if (raw === undefined) throw invalid('an identity needs a rule: awsIdentity {aws_account, arn|arnPattern, userId|userIdPattern}');
-  const { rule, warnings } = compileAwsRule(raw);
-  return { relationship: { kind: 'aws', aws: rule }, warnings };
 }

@@ -1,6 +1,9 @@
 // The IAM domain's records, as stored and as served (camelCase JSON).
 
+import type { TrustRule } from '../trust/index.js';
 import type { Capability } from './capabilities.js';
+
+export type { AwsIdentityRule, ClaimMatchRule, StaticRule, TrustRule } from '../trust/index.js';
 
 /** An organization (root group) or a folder (nested group). */
 export interface Group {
@@ -12,18 +15,6 @@ export interface Group {
   updatedAt: string;
 }
 
-/**
- * The rule an AWS workload must satisfy to assume an identity. Exactly one of each
- * exact/pattern pair is set; patterns are RE2 syntax and always match the whole value.
- */
-export interface AwsIdentityRule {
-  awsAccount: string;
-  arn?: string;
-  arnPattern?: string;
-  userId?: string;
-  userIdPattern?: string;
-}
-
 /** A human, federated from an upstream OpenID Connect provider. */
 export interface UserIdentityInfo {
   issuer: string;
@@ -31,10 +22,11 @@ export interface UserIdentityInfo {
   email?: string;
 }
 
-/** How an identity relates to the outside world: a discriminated union. */
-export type Relationship =
-  | { kind: 'aws'; aws: AwsIdentityRule }
-  | { kind: 'user'; user: UserIdentityInfo };
+/**
+ * How an identity relates to the outside world, a discriminated union of plain data: the trust
+ * rule outside workloads must satisfy to assume it (aws, claimMatch, static), or a human user.
+ */
+export type Relationship = TrustRule | { kind: 'user'; user: UserIdentityInfo };
 
 export interface Identity {
   id: string;

@@ -9,7 +9,7 @@ import { buildApp } from '../http/index.js';
 import { IamService } from '../iam/index.js';
 import { SigningKeys, TokenIssuer, discoveryDocument } from '../oidc/index.js';
 import { openStore, type Store } from '../store/index.js';
-import { ExchangeAudit, ExchangeService } from '../sts/index.js';
+import { AwsVerifier, ExchangeAudit, ExchangeService } from '../sts/index.js';
 
 export interface ServerParts {
   config: ServerConfig;
@@ -66,9 +66,13 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
     let logError: (err: unknown) => void = () => {};
     const exchangeAudit = new ExchangeAudit(store, clock, (err) => logError(err));
     const exchange = new ExchangeService({
-      store, iam, issuer, sts, clock,
+      store, iam, issuer, clock,
       audit: exchangeAudit,
-      aws: { partitions: config.awsPartitions },
+      verifiers: {
+        aws: new AwsVerifier(sts, { partitions: config.awsPartitions }, config.issuerUrl),
+        claimMatch: notYet('claimMatch'),
+        static: notYet('static'),
+      },
       issuerUrl: config.issuerUrl,
       apiAudience: config.apiAudience,
       tokenTtlSeconds: config.tokenTtl,
@@ -113,4 +117,8 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
     await store.close().catch(() => {});
     throw err;
   }
+}
+
+function notYet<K extends 'claimMatch' | 'static'>(kind: K) {
+  return { kind, verify: () => Promise.reject(new TypeError(`${kind} identities are not verified yet`)) };
 }

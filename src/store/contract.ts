@@ -37,7 +37,10 @@ export interface GroupQuery extends TreeFilter, Page {
 export interface IdentityQuery extends TreeFilter, Page {
   id?: string;
   name?: string;
-  kind?: 'aws' | 'user';
+  /** Only identities of this kind. */
+  kind?: 'aws' | 'claimMatch' | 'static' | 'user';
+  /** Only identities of these kinds. */
+  kinds?: ReadonlyArray<'aws' | 'claimMatch' | 'static' | 'user'>;
 }
 
 export interface RoleQuery extends TreeFilter, Page {

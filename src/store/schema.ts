@@ -20,8 +20,8 @@ export interface IdentitiesTable {
   parent_id: string | null;
   name: string;
   description: string;
-  kind: 'aws' | 'user';
-  /** JSON of the AwsIdentityRule; null for users. */
+  kind: 'aws' | 'claimMatch' | 'static' | 'user';
+  /** JSON of the trust rule (AwsIdentityRule, ClaimMatchRule, StaticRule); null for users. */
   rule: string | null;
   user_issuer: string | null;
   user_subject: string | null;

@@ -3,11 +3,11 @@
 // each exact/pattern pair, patterns that compile as RE2; warns about patterns that accept any
 // principal or can never match.
 
-import type { AwsIdentityRule } from '../iam/types.js';
-import { PARTITIONS } from './constants.js';
-import { refuse } from './errors.js';
+import type { AwsIdentityRule } from './trust-rule.js';
+import { PARTITIONS } from '../aws/constants.js';
+import { refuse } from '../aws/errors.js';
 import { compiledPattern, fullMatch } from './pattern-cache.js';
-import { principalArnParts } from './principal-arn.js';
+import { principalArnParts } from '../aws/principal-arn.js';
 
 export const MAX_RULE_PATTERN_LENGTH = 1024;
 const MAX_EXACT_LENGTH = 2048;
