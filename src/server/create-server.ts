@@ -9,7 +9,7 @@ import { buildApp } from '../http/index.js';
 import { IamService } from '../iam/index.js';
 import { SigningKeys, TokenIssuer, discoveryDocument } from '../oidc/index.js';
 import { openStore, type Store } from '../store/index.js';
-import { AwsVerifier, ExchangeAudit, ExchangeService } from '../sts/index.js';
+import { AwsVerifier, ClaimMatchVerifier, ExchangeAudit, ExchangeService, RemoteIssuerKeys, StaticVerifier } from '../sts/index.js';
 
 export interface ServerParts {
   config: ServerConfig;
@@ -42,6 +42,10 @@ export interface ServerExtension {
 }
 
 const KEY_REFRESH_MS = 60_000;
+/** An unknown kid refetches an issuer's keys at most this often. */
+const ISSUER_REFETCH_INTERVAL_MS = 30_000;
+/** Clock skew tolerated on a presented token's exp, nbf and iat. */
+const ID_TOKEN_SKEW_SECONDS = 60;
 
 export async function createServer(config: ServerConfig, opts: CreateServerOptions = {}): Promise<ServerParts> {
   const clock = opts.clock ?? (() => new Date());
@@ -63,6 +67,13 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
       connectTimeoutMs: config.stsConnectTimeout,
       totalTimeoutMs: config.stsTimeout,
     });
+    const workloadIssuers = new RemoteIssuerKeys({
+      timeoutMs: config.workloadIssuerTimeout,
+      allowLoopbackHttp: config.workloadIssuerAllowLoopbackHttp,
+      cacheTtlMs: config.workloadIssuerCacheTtl * 1000,
+      refetchIntervalMs: ISSUER_REFETCH_INTERVAL_MS,
+    }, clock);
+    const tokenPolicy = { skewSeconds: ID_TOKEN_SKEW_SECONDS, maxLifetimeSeconds: config.workloadTokenMaxLifetime };
     let logError: (err: unknown) => void = () => {};
     const exchangeAudit = new ExchangeAudit(store, clock, (err) => logError(err));
     const exchange = new ExchangeService({
@@ -70,8 +81,8 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
       audit: exchangeAudit,
       verifiers: {
         aws: new AwsVerifier(sts, { partitions: config.awsPartitions }, config.issuerUrl),
-        claimMatch: notYet('claimMatch'),
-        static: notYet('static'),
+        claimMatch: new ClaimMatchVerifier(workloadIssuers, tokenPolicy),
+        static: new StaticVerifier(tokenPolicy),
       },
       issuerUrl: config.issuerUrl,
       apiAudience: config.apiAudience,
@@ -109,6 +120,7 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
         await app.close();
         for (const e of extensions) await e.close?.();
         await sts.close?.();
+        await workloadIssuers.close();
         await exchangeAudit.flush();
         await store.close();
       },
@@ -117,8 +129,4 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
     await store.close().catch(() => {});
     throw err;
   }
-}
-
-function notYet<K extends 'claimMatch' | 'static'>(kind: K) {
-  return { kind, verify: () => Promise.reject(new TypeError(`${kind} identities are not verified yet`)) };
 }

@@ -4,3 +4,7 @@ export { STS_ERROR_STATUS, type StsErrorCode } from './errors.js';
 export { ExchangeAudit, type ExchangeAuditEntry } from './exchange-audit.js';
 export type { CredentialVerifier, CredentialVerifiers, VerifyContext } from './verifiers/credential-verifier.js';
 export { AwsVerifier } from './verifiers/aws-verifier.js';
+export { ClaimMatchVerifier } from './verifiers/claim-match-verifier.js';
+export { StaticVerifier } from './verifiers/static-verifier.js';
+export { RemoteIssuerKeys, type IssuerFetchPolicy } from './verifiers/remote-issuer-keys.js';
+export { parseIdentityJwt, ALLOWED_ALGS, MAX_ID_TOKEN_LENGTH } from './verifiers/parse-identity-jwt.js';

@@ -3,21 +3,29 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { IamService, IdentityInput } from '../../iam/index.js';
+import type { TrustRuleKind } from '../../trust/index.js';
 import { invalid, notFound } from '../../iam/validate.js';
 import { actorOf, callerOf, listQuery, parentScope, parseListQuery, pathUidp, type ListQueryRaw } from '../params.js';
 import { identityToWire } from '../wire.js';
 
-const Rule = Type.Object({}, { additionalProperties: true, description: 'awsIdentity: {aws_account, arn|arnPattern, userId|userIdPattern}' });
+const Rule = (description: string) => Type.Object({}, { additionalProperties: true, description });
+const AWS = 'AWS workloads: {aws_account, arn|arnPattern, userId|userIdPattern}';
+const CLAIM_MATCH = 'OpenID Connect workloads: {issuer|issuerPattern, subject|subjectPattern, audience|audiencePattern, claims, claimPatterns}';
+const STATIC = 'OpenID Connect workloads of an unreachable issuer: the claimMatch fields plus issuerKeys (JWKS) and expiration (at most a year away)';
 const IdentityBody = Type.Object(
   {
     id: Type.Optional(Type.String()),
     name: Type.Optional(Type.String({ maxLength: 100 })),
     description: Type.Optional(Type.String({ maxLength: 1000 })),
-    awsIdentity: Type.Optional(Rule),
-    aws_identity: Type.Optional(Rule),
+    awsIdentity: Type.Optional(Rule(AWS)),
+    aws_identity: Type.Optional(Rule(AWS)),
+    claimMatch: Type.Optional(Rule(CLAIM_MATCH)),
+    claim_match: Type.Optional(Rule(CLAIM_MATCH)),
+    static: Type.Optional(Rule(STATIC)),
   },
   { additionalProperties: false },
 );
+const RELATIONSHIPS: Readonly<Record<string, TrustRuleKind>> = { aws: 'aws', claim_match: 'claimMatch', claimMatch: 'claimMatch', static: 'static' };
 
 function withWarnings(r: { identity: Parameters<typeof identityToWire>[0]; warnings: string[] }) {
   return r.warnings.length ? { ...identityToWire(r.identity), warnings: r.warnings } : identityToWire(r.identity);
@@ -26,9 +34,17 @@ function withWarnings(r: { identity: Parameters<typeof identityToWire>[0]; warni
 export function identityRoutes(app: FastifyInstance, iam: IamService): void {
   app.get('/iam/v1/identities', {
     config: { auth: { capability: 'identity.list', unscoped: true } },
-    schema: { tags: ['identities'], summary: 'List the assumable identities you can see', querystring: listQuery() },
+    schema: {
+      tags: ['identities'], summary: 'List the assumable identities you can see',
+      querystring: listQuery({ relationship: Type.String({ description: 'Only this kind of rule: aws, claim_match or static' }) }),
+    },
   }, async (req) => {
-    const page = await iam.identities.list(callerOf(req), parseListQuery(req.query as ListQueryRaw));
+    const raw = req.query as ListQueryRaw & { relationship?: string };
+    const kind = raw.relationship === undefined ? undefined : RELATIONSHIPS[raw.relationship];
+    if (raw.relationship !== undefined && (kind === undefined || !Object.hasOwn(RELATIONSHIPS, raw.relationship))) {
+      throw invalid('relationship must be aws, claim_match or static');
+    }
+    const page = await iam.identities.list(callerOf(req), { ...parseListQuery(raw), ...(kind ? { kinds: [kind] } : {}) });
     return { ...page, items: page.items.map(identityToWire) };
   });
 
