@@ -1,35 +1,33 @@
-// A workload's login: get an identity token (sign one with AWS credentials, or read it from a
-// file or the command line), exchange it for a Latchkey token, and cache the result together
-// with how to do it again.
+// A workload's login: get an identity token (sign one with AWS credentials, ask GitHub Actions
+// for one, read a Kubernetes projected token or another file, or take it from the command
+// line), exchange it for a Latchkey token of any kind of identity, and cache the result
+// together with how to do it again.
 
-import { readFile } from 'node:fs/promises';
+import { githubActionsToken, readTokenFile } from './ambient-identity-token.js';
 import { awsIdentityToken } from './aws-identity-token.js';
-import { CliError } from './cli-error.js';
 import type { CliContext } from './context.js';
 import { exchangeToken } from './exchange-token.js';
 import { sessionScope, writeSession, type WorkloadSession } from './token-cache.js';
 
 export type IdentityTokenSource =
   | { kind: 'aws'; region?: string }
+  | { kind: 'github-actions'; audience?: string }
+  | { kind: 'kubernetes'; path: string }
   | { kind: 'token-file'; path: string }
   | { kind: 'token'; token: string };
 
-async function readTokenFile(path: string): Promise<string> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new CliError('INPUT_INVALID', `cannot read the identity token file ${path}: ${(err as Error).message}`);
+async function identityToken(ctx: CliContext, identity: string, source: IdentityTokenSource): Promise<string> {
+  switch (source.kind) {
+    case 'aws': return awsIdentityToken(ctx, { identity, region: source.region });
+    case 'github-actions': return githubActionsToken(ctx, source.audience);
+    case 'kubernetes': return readTokenFile(source.path, 'the Kubernetes service-account token file');
+    case 'token-file': return readTokenFile(source.path);
+    case 'token': return source.token;
   }
-  const token = text.trim();
-  if (!token) throw new CliError('INPUT_INVALID', `the identity token file ${path} is empty`);
-  return token;
 }
 
 export async function loginWorkload(ctx: CliContext, identity: string, source: IdentityTokenSource): Promise<WorkloadSession> {
-  const bearer = source.kind === 'aws' ? await awsIdentityToken(ctx, { identity, region: source.region })
-    : source.kind === 'token-file' ? await readTokenFile(source.path)
-      : source.token;
+  const bearer = await identityToken(ctx, identity, source);
   const exchanged = await exchangeToken(ctx, { bearer, identity });
   const s = await ctx.settings();
   const session: WorkloadSession = {
@@ -41,7 +39,8 @@ export async function loginWorkload(ctx: CliContext, identity: string, source: I
     identity,
     provider: source.kind === 'token' ? 'none' : source.kind,
     ...(source.kind === 'aws' && source.region ? { awsRegion: source.region } : {}),
-    ...(source.kind === 'token-file' ? { tokenFile: source.path } : {}),
+    ...(source.kind === 'token-file' || source.kind === 'kubernetes' ? { tokenFile: source.path } : {}),
+    ...(source.kind === 'github-actions' && source.audience ? { tokenAudience: source.audience } : {}),
   };
   await writeSession(s.cacheDir, session);
   return session;
