@@ -49,7 +49,7 @@ export async function githubActionsToken(ctx: CliContext, audience?: string): Pr
   ctx.debug(`requesting the GitHub Actions ID token for audience ${aud}`);
   let res: Response;
   try {
-    res = await fetch(target, { headers: { authorization: `bearer ${bearer}`, accept: 'application/json' }, redirect: 'error', signal: AbortSignal.timeout(15_000) });
+    res = await fetch(target, { headers: { authorization: `Bearer ${bearer}`, accept: 'application/json' }, redirect: 'error', signal: AbortSignal.timeout(15_000) });
   } catch (err) {
     throw new CliError('UNREACHABLE', `cannot reach the GitHub Actions token endpoint ${target.origin} (${(err as Error).name})`);
   }

@@ -99,7 +99,7 @@ const REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
  * renamed or re-created repository does not keep) and the ref, on their own claims rather than
  * on `sub`, whose format GitHub lets organizations change.
  */
-export function githubRule(spec: { repo: string; ref?: string; audience?: string; repoId?: string; ownerId?: string }): OidcRule {
+export function githubRule(spec: { repo: string; ref?: string; audience?: string; repoId?: string; ownerId?: string; issuer?: string }): OidcRule {
   if (!REPO.test(spec.repo)) throw new CliError('USAGE', `--github-repo must be OWNER/REPO, not "${spec.repo}"`);
   const claimPatterns: Record<string, string> = { repository: anchored(spec.repo) };
   if (spec.ref !== undefined) {
@@ -111,7 +111,7 @@ export function githubRule(spec: { repo: string; ref?: string; audience?: string
     if (!/^\d{1,20}$/.test(v)) throw new CliError('USAGE', `${flag} must be a number, not "${v}"`);
     claimPatterns[claim] = anchored(v);
   }
-  return { issuer: GITHUB_ISSUER, ...(spec.audience ? { audience: spec.audience } : {}), claimPatterns };
+  return { issuer: spec.issuer ?? GITHUB_ISSUER, ...(spec.audience ? { audience: spec.audience } : {}), claimPatterns };
 }
 
 /** GitLab CI: the project path, and the ref type and ref when given. */

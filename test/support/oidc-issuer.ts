@@ -68,7 +68,7 @@ export async function startTestIssuer(o: { path?: string } = {}): Promise<TestIs
       return json(issuer.jwks());
     }
     if (u.pathname === '/actions/token') {
-      if (req.headers.authorization !== `Bearer ${actionsToken}`) return res.writeHead(401).end();
+      if (!/^bearer /i.test(req.headers.authorization ?? '') || req.headers.authorization!.slice(7) !== actionsToken) return res.writeHead(401).end();
       const audience = u.searchParams.get('audience') ?? 'https://github.com/octo-org';
       void issuer.sign({ aud: audience, ...issuer.actions.claims }).then((value) => json({ value, count: 1 }));
       return;

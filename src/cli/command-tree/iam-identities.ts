@@ -109,6 +109,7 @@ export const IAM_IDENTITIES: CommandSpec = {
             { name: 'github-audience', arg: 'AUD', doc: 'The audience the job asks for (default: this issuer\'s URL).' },
             { name: 'github-repo-id', arg: 'ID', doc: 'The repository\'s numeric id (repository_id claim).' },
             { name: 'github-owner-id', arg: 'ID', doc: 'The owner\'s numeric id (repository_owner_id claim).' },
+            { name: 'github-issuer', arg: 'URL', doc: 'The token issuer (default https://token.actions.githubusercontent.com; GitHub Enterprise Server: https://HOST/_services/token).' },
             ...PRESET_FLAGS,
           ],
           examples: ['latchkey iam id create github deployer --github-repo octo-org/app --github-ref refs/heads/main --parent my-org'],

@@ -12,7 +12,7 @@ export async function run(ctx: CliContext, input: CommandInput): Promise<void> {
   if (!repo) throw new CliError('USAGE', '`create github` needs --github-repo OWNER/REPO');
   const rule = githubRule({
     repo, ref: input.string('github-ref'), audience: input.string('github-audience'),
-    repoId: input.string('github-repo-id'), ownerId: input.string('github-owner-id'),
+    repoId: input.string('github-repo-id'), ownerId: input.string('github-owner-id'), issuer: input.string('github-issuer'),
   });
   await createIdentity(ctx, input, { name: input.arg(0)!, description: input.string('description'), claimMatch: rule });
 }
