@@ -1,8 +1,7 @@
 // Identities: assumable identities (a trust rule: aws, claimMatch, static) in a group, and
 // human users (root UIDPs).
 
-import { TRUST_RULE_KINDS, type TrustRuleKind } from '../trust/index.js';
-import { hasTrustRule, parseTrustRule } from '../trust/parse-trust-rule.js';
+import { hasTrustRule, parseTrustRule, TRUST_RULE_KINDS, type TrustRuleKind } from '../trust/index.js';
 import type { TreeFilter } from '../store/contract.js';
 import type { Actor } from './actor.js';
 import type { Caller } from './authorizer.js';
