@@ -1,5 +1,5 @@
 // Public surface of the AWS context: verifying AWS identity tokens (shared/spec/aws-token.md)
-// up to STS's answer. AWS rules live in src/trust/; the emulator (./emulator/) is separate.
+// up to STS's answer. AWS rules live in src/trust/; the emulator is a tool of its own (src/aws-emulator/).
 
 export { AWS_TOKEN_ERROR_STATUS, AwsTokenError, type AwsTokenErrorCode } from './errors.js';
 export { PARTITIONS, type AwsPartition } from './constants.js';

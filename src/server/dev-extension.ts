@@ -2,7 +2,7 @@
 // STS. Dev login (the built-in dev user, who owns a dev organization, logging in with no
 // browser) is part of human login: src/auth, enabled by `config.dev`.
 
-import { startAwsEmulator, type AwsEmulator } from '../aws/emulator/index.js';
+import { startAwsEmulator, type AwsEmulator } from '../aws-emulator/index.js';
 import type { ServerConfig } from '../config/index.js';
 import type { ServerExtension } from './create-server.js';
 

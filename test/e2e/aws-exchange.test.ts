@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { decodeJwt } from 'jose';
 import { createStsClient } from '../../src/aws/index.js';
-import { startAwsEmulator, type AwsEmulator } from '../../src/aws/emulator/index.js';
+import { startAwsEmulator, type AwsEmulator } from '../../src/aws-emulator/index.js';
 import { builtinRoleId, OPERATOR, type Identity } from '../../src/iam/index.js';
 import { findPython, runProcess } from '../support/aws-clients.js';
 import { buildAwsToken, type Creds } from '../support/aws-token-builder.js';
