@@ -42,6 +42,8 @@ export interface ServerExtension {
 }
 
 const KEY_REFRESH_MS = 60_000;
+/** How often expired invitations are removed (and audited as expired). */
+const INVITATION_SWEEP_MS = 10 * 60_000;
 /** An unknown kid refetches an issuer's keys at most this often. */
 const ISSUER_REFETCH_INTERVAL_MS = 30_000;
 /** Clock skew tolerated on a presented token's exp, nbf and iat. */
@@ -60,7 +62,7 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
     });
     await keys.refresh();
     const issuer = new TokenIssuer(keys, config.issuerUrl, clock);
-    const iam = new IamService(store, clock, config.authzCacheTtl);
+    const iam = new IamService(store, clock, config.authzCacheTtl, { inviteTtlSeconds: config.inviteTtl });
     await iam.init();
     const sts = opts.sts ?? createStsClient({
       overrides: config.stsEndpoints,
@@ -110,6 +112,12 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
       keys.refresh().catch((err) => app.log.error({ err }, 'signing key refresh failed'));
     }, KEY_REFRESH_MS);
     timer.unref();
+    const sweepInvitations = () => {
+      iam.bindings.sweepExpiredInvitations().catch((err) => app.log.error({ err }, 'expired invitation sweep failed'));
+    };
+    sweepInvitations();
+    const inviteTimer = setInterval(sweepInvitations, INVITATION_SWEEP_MS);
+    inviteTimer.unref();
     let closed = false;
     return {
       ...base, app,
@@ -117,11 +125,12 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
         if (closed) return;
         closed = true;
         clearInterval(timer);
+        clearInterval(inviteTimer);
         await app.close();
         for (const e of extensions) await e.close?.();
         await sts.close?.();
         await workloadIssuers.close();
-        await exchangeAudit.flush();
+        await exchangeAudit.flush(true);
         await store.close();
       },
     };

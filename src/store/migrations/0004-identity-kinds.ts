@@ -10,11 +10,11 @@ import { sql, type Kysely } from 'kysely';
 import type { Migration, MigrationContext } from '../migrations.js';
 
 const KINDS = sql`kind in ('aws', 'claimMatch', 'static', 'user')`;
-/** The tables that reference identities as of migration 2. */
+/** The tables that reference identities as of migration 3. */
 const CHILDREN = ['role_bindings', 'authorization_codes', 'device_codes', 'refresh_tokens'];
 
 export const identityKinds: Migration = {
-  version: 3,
+  version: 4,
   name: 'identity kinds claimMatch and static',
   async up(db: Kysely<any>, { backend, idType }: MigrationContext): Promise<void> {
     if (backend === 'postgres') {
