@@ -41,8 +41,10 @@ describe('claim-match identities', () => {
     const claims = decodeJwt(r.body.token);
     assert.equal(claims.sub, id.id);
     assert.deepEqual(claims.act, { iss: iss.url, sub: 'repo:octo/app:ref:refs/heads/main' });
-    // A list-valued aud matches when any element does.
+    // A list-valued aud matches when any element does; the issuer's keys come from the cache.
+    const fetched = iss.requests.length;
     assert.equal((await exchange(await iss.sign(good({ aud: ['https://other.example', s.url] })))).status, 200);
+    assert.equal(iss.requests.length, fetched, 'discovery and JWKS are cached');
   });
 
   it('refuses an unknown issuer without any request to it', async () => {
