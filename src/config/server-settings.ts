@@ -209,7 +209,7 @@ export const SERVER_SETTINGS = {
   }),
   dev: setting({
     key: 'dev', flag: 'dev', env: 'LATCHKEY_DEV',
-    doc: 'Development mode (loopback only): dev database, the AWS emulator wired in as STS, dev login.',
+    doc: 'Development mode (loopback only): dev database, the AWS emulator wired in as STS, dev login, and claim-match issuers on loopback fetched over plain http.',
     defaultDoc: 'false', parse: parseBool,
   }),
 } satisfies Record<string, Setting<unknown>>;
