@@ -61,10 +61,13 @@ export function actOf(facts: VerifiedFacts): Record<string, string> {
 export class ExchangeService {
   constructor(private readonly d: ExchangeDeps) {}
 
-  /** Exchanges, and records the outcome (granted or refused, with the private detail). */
-  async exchange(req: ExchangeRequest): Promise<{ token: string; expiry: string }> {
+  /**
+   * Exchanges, and records the outcome (granted or refused, with the private detail). `trace`
+   * receives every check made, in order, the refusing one last.
+   */
+  async exchange(req: ExchangeRequest, trace = new TrustTrace()): Promise<{ token: string; expiry: string }> {
     try {
-      const out = await this.#exchange(req, new TrustTrace());
+      const out = await this.#exchange(req, trace);
       this.d.audit?.record({
         identity: req.identity, remoteAddr: req.remoteAddr ?? null, granted: true,
         details: { jti: out.jti, ...(out.facts.kind === 'aws' ? { arn: out.facts.arn } : detailOf(out.facts)), aud: out.aud },
@@ -72,6 +75,8 @@ export class ExchangeService {
       return { token: out.token, expiry: out.expiry };
     } catch (err) {
       if (err instanceof LatchkeyError) {
+        // The check that refused, as the last step (a verifier's own throws do not record themselves).
+        if (trace.steps.at(-1)?.ok !== false) trace.step(err.code, false);
         this.d.audit?.record({ identity: req.identity, remoteAddr: req.remoteAddr ?? null, granted: false, code: err.code, details: { message: err.message, ...err.detail } });
       }
       throw err;

@@ -225,3 +225,30 @@ describe('static identities', () => {
     assert.equal(statusOf('TRUST_RULE_INVALID'), 400);
   });
 });
+
+describe('the trace of an exchange', () => {
+  it('records each check in order, the refusing one last, with no token in it', async () => {
+    const iss = await startTestIssuer();
+    const s = await startTestServer({ flags: { workloadIssuerAllowLoopbackHttp: true } });
+    try {
+      const org = await makeOrg(s);
+      const { identity } = await s.iam.identities.create(OPERATOR, org.id, { name: 't', claimMatch: { issuer: iss.url, subject: 'a' } });
+      const { TrustTrace } = await import('../../src/trust/index.js');
+      const ok = new TrustTrace();
+      const token = await iss.sign({ sub: 'a', aud: s.url });
+      await s.exchange.exchange({ token, identity: identity.id, aud: [], cap: [] }, ok);
+      assert.deepEqual(ok.steps.map((x) => [x.check, x.ok]), [
+        ['token.parse', true], ['rule.issuer', true], ['token.exp', true], ['token.exp.future', true], ['token.iat', true],
+        ['token.lifetime', true], ['token.signature', true], ['rule.issuer', true], ['rule.subject', true], ['rule.audience', true],
+      ]);
+      const no = new TrustTrace();
+      const other = await iss.sign({ sub: 'b', aud: s.url });
+      await assert.rejects(s.exchange.exchange({ token: other, identity: identity.id, aud: [], cap: [] }, no));
+      assert.deepEqual(no.steps.at(-1), { check: 'rule.subject', ok: false, expected: 'subject', actual: 'b' });
+      assert.ok(!JSON.stringify([ok.steps, no.steps]).includes(token.slice(0, 30)), 'no token in the trace');
+    } finally {
+      await s.stop(true);
+      await iss.close();
+    }
+  });
+});
