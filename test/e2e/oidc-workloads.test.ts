@@ -156,6 +156,20 @@ describe('OpenID Connect workloads through the binary, against latchkey serve --
     refused(await sh(pod, `latchkey auth login --identity ${id} --identity-provider kubernetes --kubernetes-token-path ${path}`), 'ID_TOKEN_SUBJECT_MISMATCH', 'another service account');
   });
 
+  it('the other presets and update write what the server accepts', async () => {
+    const gl = JSON.parse(ok(await sh(laptop, `latchkey iam id create gitlab release --project-path grp/app --ref-type tag --parent ${parent} -o json`), 'create gitlab'));
+    assert.deepEqual(gl.claimMatch, { issuer: 'https://gitlab.com', claimPatterns: { project_path: '^grp/app$', ref_type: '^tag$' } });
+    assert.equal(gl.warnings, undefined);
+    const user = JSON.parse(ok(await sh(laptop, `latchkey iam id create aws user bot --aws-account-id 123456789012 --aws-user-name ci-bot --parent ${parent} -o json`), 'create aws user'));
+    assert.equal(user.awsIdentity.awsAccount, '123456789012');
+    assert.match(user.awsIdentity.arnPattern, /^\^arn:aws:iam::123456789012:user\/.*ci-bot\$$/);
+    const updated = JSON.parse(ok(await sh(laptop, `latchkey iam identities update ${gl.id} --claim-pattern 'ref:^v[0-9]+$' -o json`), 'update'));
+    assert.deepEqual(updated.claimMatch.claimPatterns, { project_path: '^grp/app$', ref_type: '^tag$', ref: '^v[0-9]+$' });
+    const warned = await sh(laptop, `latchkey iam id create loose --identity-issuer-pattern '.*' --parent ${parent}`);
+    assert.equal(warned.status, 0, warned.stderr);
+    assert.match(warned.stderr, /issuerPattern accepts any issuer/, 'the lint warning is shown');
+  });
+
   it('static: works with no network to the issuer, and is refused after its expiration', async () => {
     const issuer = 'https://kubernetes.default.svc.cluster.local';
     writeFileSync(join(laptop.home, 'jwks.json'), JSON.stringify(k8s.jwks()));
