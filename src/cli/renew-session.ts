@@ -51,7 +51,7 @@ async function renewWorkload(ctx: CliContext, session: Session & { kind: 'worklo
     case 'none':
       throw new CliError('SESSION_EXPIRED', `the token of identity ${session.identity} has expired`, {
         hint: `log in again with \`latchkey auth login --identity ${session.identity} --identity-provider aws\` `
-          + 'or with a fresh --identity-token',
+          + '(or github-actions, kubernetes), or with a fresh --identity-token (--identity-token @FILE renews by itself)',
       });
   }
 }
