@@ -191,6 +191,8 @@ export interface Store extends StoreTx {
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  /** Connection pool usage (PostgreSQL); undefined where there is no pool (SQLite). */
+  poolUsage(): { total: number; idle: number; waiting: number } | undefined;
   close(): Promise<void>;
 }
 

@@ -14,6 +14,8 @@ export type StoreLog = (msg: string, fields?: object) => void;
 
 export interface KyselyStoreOptions {
   log?: StoreLog;
+  /** Connection pool usage, where there is a pool. */
+  poolUsage?: () => { total: number; idle: number; waiting: number };
   /** Called after the Kysely instance is destroyed (e.g. to close a handle Kysely never opened). */
   afterClose?: () => void;
 }
@@ -26,6 +28,10 @@ export class KyselyStore extends KyselyTx implements Store {
     super(db, impl);
     this.backend = impl.name;
     this.#opts = opts;
+  }
+
+  poolUsage(): { total: number; idle: number; waiting: number } | undefined {
+    return this.#opts.poolUsage?.();
   }
 
   migrate(): Promise<void> {

@@ -22,5 +22,8 @@ export function openPostgres(url: string, log?: StoreLog): KyselyStore {
   // An idle connection dropped by the server must not crash the process; the next query reconnects.
   pool.on('error', (err: Error & { code?: string }) => log?.('PostgreSQL closed an idle connection', { code: err.code, reason: err.message }));
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
-  return new KyselyStore(db, postgresBackend, { log });
+  return new KyselyStore(db, postgresBackend, {
+    log,
+    poolUsage: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+  });
 }
