@@ -138,6 +138,7 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
       serverFactory: opts.serverFactory,
     });
     logError = (err) => app.log.error({ err }, 'exchange audit write failed');
+    workloadIssuers.onStale((issuer, err) => app.log.warn({ issuer, code: err.code }, 'workload issuer unreachable: serving its cached keys'));
     log = (level, fields, msg) => app.log[level](fields, msg);
     // Each replica refreshes its keys when a successor is due and at least every 30 s.
     let timer: NodeJS.Timeout | undefined;

@@ -3,7 +3,9 @@
 // issuer's answers): strict JSON objects, capped in size and time; https only (plain http to
 // loopback only when allowed: --dev or the explicit setting), redirects never followed.
 // Cached per issuer for `cacheTtlMs`; a refetch asked for an unknown kid happens at most once
-// per `refetchIntervalMs`, so a flood of tokens with made-up kids cannot hammer the issuer.
+// per `refetchIntervalMs`, so a flood of tokens with made-up kids cannot hammer the issuer. When
+// a refetch fails, the keys already held keep serving for up to `maxStaleMs` (an issuer's blip
+// does not stop its workloads); one request at a time per issuer goes out.
 
 import { createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import { isLoopbackHost } from '../../config/loopback.js';
@@ -20,6 +22,8 @@ export interface IssuerFetchPolicy {
   refetchIntervalMs: number;
   /** Largest discovery document or JWKS accepted. */
   maxBytes?: number;
+  /** How long keys may be served past their TTL while the issuer cannot be reached (default 24h). */
+  maxStaleMs?: number;
 }
 
 /** The keys of one issuer, ready for jose. */
@@ -40,6 +44,7 @@ export class RemoteIssuerKeys {
   #cache = new Map<string, IssuerKeySet>();
   #inflight = new Map<string, Promise<IssuerKeySet>>();
   #fetch: ReturnType<typeof createUpstreamFetch>;
+  #onStale: ((issuer: string, err: LatchkeyError) => void) | undefined;
 
   constructor(private readonly policy: IssuerFetchPolicy, private readonly clock: () => Date) {
     this.#fetch = createUpstreamFetch({ timeoutMs: policy.timeoutMs, maxBytes: policy.maxBytes ?? 256 * 1024 });
@@ -61,7 +66,20 @@ export class RemoteIssuerKeys {
       pending = this.#load(issuer).finally(() => this.#inflight.delete(issuer));
       this.#inflight.set(issuer, pending);
     }
-    return pending;
+    if (!hit) return pending;
+    try {
+      return await pending;
+    } catch (err) {
+      const stale = this.clock().getTime() - hit.fetchedAt < (this.policy.maxStaleMs ?? 86_400_000);
+      if (!stale || !(err instanceof LatchkeyError)) throw err;
+      this.#onStale?.(issuer, err);
+      return hit;
+    }
+  }
+
+  /** Called when held keys are served because the issuer could not be reached. */
+  onStale(fn: (issuer: string, err: LatchkeyError) => void): void {
+    this.#onStale = fn;
   }
 
   close(): Promise<void> {
