@@ -53,7 +53,9 @@ function stringMap(where: string, field: string, v: unknown, pattern: boolean): 
   if (entries.length > MAX_CLAIMS) invalid(where, `${field} may name at most ${MAX_CLAIMS} claims`);
   for (const [name, value] of entries) {
     if (!CLAIM_NAME.test(name)) invalid(where, `${field}: ${JSON.stringify(name.slice(0, 40))} is not a claim name`);
-    if (RESERVED.has(name)) invalid(where, `${field}: use the ${name === 'iss' ? 'issuer' : name === 'sub' ? 'subject' : name === 'aud' ? 'audience' : 'rule'} field${RESERVED.has(name) && ['exp', 'nbf', 'iat'].includes(name) ? 's (the token\'s times are always checked)' : ''} instead of a ${name} claim`);
+    if (RESERVED.has(name)) {
+      invalid(where, `${field}: ${name} cannot be named here: use issuer, subject or audience (exp, nbf and iat are always checked)`);
+    }
     if (typeof value !== 'string') invalid(where, `${field}.${name} must be a string`);
     if (pattern) checkPattern(where, `${field}.${name}`, value);
     else checkExact(where, `${field}.${name}`, value);

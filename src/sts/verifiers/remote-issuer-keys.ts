@@ -1,6 +1,6 @@
-// The public keys of the issuers that claim-match identities trust, fetched from the issuer's
-// OpenID Connect discovery document and its jwks_uri. Parses attacker-influenced bytes (the
-// issuer's answers): strict JSON objects, capped in size and time; https only (plain http to
+// Parses attacker-influenced bytes (an issuer's answers): the public keys of the issuers that
+// claim-match identities trust, from the issuer's OpenID Connect discovery document and its
+// jwks_uri. Strict JSON objects, capped in size and time; https only (plain http to
 // loopback only when allowed: --dev or the explicit setting), redirects never followed.
 // Cached per issuer for `cacheTtlMs`; a refetch asked for an unknown kid happens at most once
 // per `refetchIntervalMs`, so a flood of tokens with made-up kids cannot hammer the issuer. When
