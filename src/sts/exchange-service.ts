@@ -76,7 +76,7 @@ export class ExchangeService {
     } catch (err) {
       if (err instanceof LatchkeyError) {
         // The check that refused, as the last step (a verifier's own throws do not record themselves).
-        if (trace.steps.at(-1)?.ok !== false) trace.step(err.code, false);
+        if (!trace.lastFailed) trace.step(err.code, false);
         this.d.audit?.record({ identity: req.identity, remoteAddr: req.remoteAddr ?? null, granted: false, code: err.code, details: { message: err.message, ...err.detail } });
       }
       throw err;

@@ -9,14 +9,29 @@ export interface TraceStep {
   actual?: string;
 }
 
-/** Collects steps; a verifier appends to it as it goes. */
+/**
+ * Collects steps; a verifier appends to it as it goes. Cheap on the hot path: values are kept
+ * as given and redacted only when the steps are read.
+ */
 export class TrustTrace {
-  readonly steps: TraceStep[] = [];
+  readonly #raw: Array<[string, boolean, string | undefined, string | undefined]> = [];
 
   /** Records one check and returns `ok`, so a caller can write `if (!trace.step(...)) throw ...`. */
   step(check: string, ok: boolean, expected?: string, actual?: string): boolean {
-    this.steps.push({ check, ok, ...(expected !== undefined ? { expected } : {}), ...(actual !== undefined ? { actual: redact(actual) } : {}) });
+    this.#raw.push([check, ok, expected, actual]);
     return ok;
+  }
+
+  /** The steps so far, in order, `actual` redacted. */
+  get steps(): TraceStep[] {
+    return this.#raw.map(([check, ok, expected, actual]) => ({
+      check, ok, ...(expected !== undefined ? { expected } : {}), ...(actual !== undefined ? { actual: redact(actual) } : {}),
+    }));
+  }
+
+  /** Whether the last step recorded failed. */
+  get lastFailed(): boolean {
+    return this.#raw.at(-1)?.[1] === false;
   }
 }
 
