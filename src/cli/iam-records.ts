@@ -18,6 +18,8 @@ export interface IdentityRecord {
   claimMatch?: OidcRule;
   static?: OidcRule;
   user?: { issuer: string; subject: string; email?: string };
+  /** A registry pull token (docs/registry.md). */
+  pullToken?: { expiresAt: string };
   /** On create and update: e.g. a pattern that accepts any principal. */
   warnings?: string[];
 }
@@ -43,7 +45,7 @@ export const GROUP_COLUMNS: readonly Column<Group>[] = [
 ];
 
 export function identityType(i: IdentityRecord): string {
-  return i.awsIdentity ? 'aws' : i.claimMatch ? 'claim_match' : i.static ? 'static' : i.user ? 'user' : '';
+  return i.awsIdentity ? 'aws' : i.claimMatch ? 'claim_match' : i.static ? 'static' : i.user ? 'user' : i.pullToken ? 'pull_token' : '';
 }
 
 export const IDENTITY_COLUMNS: readonly Column<IdentityRecord>[] = [

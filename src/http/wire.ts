@@ -10,5 +10,7 @@ export function identityToWire(i: Identity): Record<string, unknown> {
     case 'claimMatch': return { ...base, claimMatch: { ...rel.claimMatch } };
     case 'static': return { ...base, static: { ...rel.static } };
     case 'user': return { ...base, user: { ...rel.user } };
+    // The secret's hash stays on the server.
+    case 'pull_token': return { ...base, pullToken: { expiresAt: rel.pullToken.expiresAt } };
   }
 }

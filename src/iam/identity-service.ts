@@ -1,8 +1,8 @@
 // Identities: assumable identities (a trust rule: aws, claimMatch, static) in a group, and
-// human users (root UIDPs).
+// human users (root UIDPs). Registry pull tokens are identities too (created by src/registry/).
 
-import { hasTrustRule, parseTrustRule, TRUST_RULE_KINDS, type TrustRuleKind } from '../trust/index.js';
-import type { TreeFilter } from '../store/contract.js';
+import { hasTrustRule, parseTrustRule, TRUST_RULE_KINDS } from '../trust/index.js';
+import type { IdentityKind, TreeFilter } from '../store/contract.js';
 import type { Actor } from './actor.js';
 import type { Caller } from './authorizer.js';
 import { pageLimit, type IamDeps } from './deps.js';
@@ -24,12 +24,15 @@ export interface IdentityInput {
 
 export interface IdentityListQuery extends TreeFilter {
   id?: string;
-  /** Only these kinds of rule (default: every kind a workload can assume). */
-  kinds?: readonly TrustRuleKind[];
+  /** Only these kinds (default: every kind in a group: the trust rules' and pull tokens). */
+  kinds?: readonly IdentityKind[];
   name?: string;
   limit?: number;
   after?: string;
 }
+
+/** What a list shows by default: every identity that lives in a group. */
+const LISTED: readonly IdentityKind[] = [...TRUST_RULE_KINDS, 'pull_token'];
 
 export class IdentityService {
   constructor(private readonly d: IamDeps) {}
@@ -58,7 +61,7 @@ export class IdentityService {
   async update(actor: Actor, id: string, input: IdentityInput): Promise<{ identity: Identity; warnings: string[] }> {
     const out = await this.d.store.transaction(async (tx) => {
       const cur = await tx.getIdentity(id);
-      if (!cur || cur.relationship.kind === 'user') throw notFound('identity', id);
+      if (!cur || cur.relationship.kind === 'user' || cur.relationship.kind === 'pull_token') throw notFound('identity', id);
       const name = input.name === undefined ? cur.name : checkName('identity', input.name);
       const description = input.description === undefined ? cur.description : checkDescription(input.description);
       const { relationship, warnings } = this.nextRelationship(input, cur.relationship);
@@ -102,11 +105,11 @@ export class IdentityService {
     if (q.id !== undefined) {
       const i = scopes.length ? await this.d.store.getIdentity(q.id) : undefined;
       const ok = i && i.parentId !== null && (await this.d.authorizer.can(caller, 'identity.list', i.parentId)) && (!q.name || i.name === q.name)
-        && (!q.kinds || q.kinds.includes(i.relationship.kind as TrustRuleKind));
+        && (!q.kinds || q.kinds.includes(i.relationship.kind));
       return { items: ok ? [i] : [] };
     }
     return pageOver(visibleParts(scopes, q, false), { limit: pageLimit(q.limit), after: q.after }, (part, page) =>
-      'self' in part ? Promise.resolve([]) : this.d.store.listIdentities({ ...part, ...page, name: q.name, kinds: q.kinds ?? TRUST_RULE_KINDS }));
+      'self' in part ? Promise.resolve([]) : this.d.store.listIdentities({ ...part, ...page, name: q.name, kinds: q.kinds ?? LISTED }));
   }
 
   /** Finds or creates the user identity of a person signed in through an upstream provider. */

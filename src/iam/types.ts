@@ -23,10 +23,25 @@ export interface UserIdentityInfo {
 }
 
 /**
- * How an identity relates to the outside world, a discriminated union of plain data: the trust
- * rule outside workloads must satisfy to assume it (aws, claimMatch, static), or a human user.
+ * A registry pull token (docs/registry.md): a pull-only identity that systems without a
+ * workload identity use with a user name (its UIDP) and a secret, until it expires or is deleted.
  */
-export type Relationship = TrustRule | { kind: 'user'; user: UserIdentityInfo };
+export interface PullTokenInfo {
+  /** RFC 3339: the secret is refused from then on. */
+  expiresAt: string;
+  /** SHA-256 (hex) of the secret; the secret itself is shown once, at creation, never stored. */
+  secretSha256: string;
+}
+
+/**
+ * How an identity relates to the outside world, a discriminated union of plain data: the trust
+ * rule outside workloads must satisfy to assume it (aws, claimMatch, static), a human user, or a
+ * registry pull token.
+ */
+export type Relationship =
+  | TrustRule
+  | { kind: 'user'; user: UserIdentityInfo }
+  | { kind: 'pull_token'; pullToken: PullTokenInfo };
 
 export interface Identity {
   id: string;

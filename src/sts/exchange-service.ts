@@ -93,9 +93,12 @@ export class ExchangeService {
 
     const identity = await this.d.iam.identityCache.get(identityId);
     if (!identity) throw new LatchkeyError<StsErrorCode>('IDENTITY_NOT_FOUND', `identity ${identityId} does not exist`);
-    const rule: TrustRule | undefined = identity.relationship.kind === 'user' ? undefined : identity.relationship;
+    const rel = identity.relationship;
+    const rule: TrustRule | undefined = rel.kind === 'user' || rel.kind === 'pull_token' ? undefined : rel;
     if (!rule) {
-      throw new LatchkeyError<StsErrorCode>('IDENTITY_NOT_ASSUMABLE', `identity ${identityId} is a person's; workloads cannot assume it`);
+      throw new LatchkeyError<StsErrorCode>('IDENTITY_NOT_ASSUMABLE', rel.kind === 'user'
+        ? `identity ${identityId} is a person's; workloads cannot assume it`
+        : `identity ${identityId} is a registry pull token; it is used with its secret at the registry, not exchanged`);
     }
     const compiled = compileTrustRule(rule, this.d.issuerUrl);
     const verifier = this.d.verifiers[rule.kind] as CredentialVerifier;

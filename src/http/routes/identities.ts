@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { IamService, IdentityInput } from '../../iam/index.js';
-import type { TrustRuleKind } from '../../trust/index.js';
+import type { IdentityKind } from '../../store/contract.js';
 import { invalid, notFound } from '../../iam/validate.js';
 import { actorOf, callerOf, listQuery, parentScope, parseListQuery, pathUidp, type ListQueryRaw } from '../params.js';
 import { identityToWire } from '../wire.js';
@@ -25,7 +25,9 @@ const IdentityBody = Type.Object(
   },
   { additionalProperties: false },
 );
-const RELATIONSHIPS: Readonly<Record<string, TrustRuleKind>> = { aws: 'aws', claim_match: 'claimMatch', claimMatch: 'claimMatch', static: 'static' };
+const RELATIONSHIPS: Readonly<Record<string, IdentityKind>> = {
+  aws: 'aws', claim_match: 'claimMatch', claimMatch: 'claimMatch', static: 'static', pull_token: 'pull_token',
+};
 
 function withWarnings(r: { identity: Parameters<typeof identityToWire>[0]; warnings: string[] }) {
   return r.warnings.length ? { ...identityToWire(r.identity), warnings: r.warnings } : identityToWire(r.identity);
@@ -35,14 +37,14 @@ export function identityRoutes(app: FastifyInstance, iam: IamService): void {
   app.get('/iam/v1/identities', {
     config: { auth: { capability: 'identity.list', unscoped: true } },
     schema: {
-      tags: ['identities'], summary: 'List the assumable identities you can see',
-      querystring: listQuery({ relationship: Type.String({ description: 'Only this kind of rule: aws, claim_match or static' }) }),
+      tags: ['identities'], summary: 'List the identities in groups you can see (assumable identities and pull tokens)',
+      querystring: listQuery({ relationship: Type.String({ description: 'Only this kind: aws, claim_match, static or pull_token' }) }),
     },
   }, async (req) => {
     const raw = req.query as ListQueryRaw & { relationship?: string };
-    const kind = raw.relationship === undefined ? undefined : RELATIONSHIPS[raw.relationship];
-    if (raw.relationship !== undefined && (kind === undefined || !Object.hasOwn(RELATIONSHIPS, raw.relationship))) {
-      throw invalid('relationship must be aws, claim_match or static');
+    const kind = raw.relationship !== undefined && Object.hasOwn(RELATIONSHIPS, raw.relationship) ? RELATIONSHIPS[raw.relationship] : undefined;
+    if (raw.relationship !== undefined && kind === undefined) {
+      throw invalid('relationship must be aws, claim_match, static or pull_token');
     }
     const page = await iam.identities.list(callerOf(req), { ...parseListQuery(raw), ...(kind ? { kinds: [kind] } : {}) });
     return { ...page, items: page.items.map(identityToWire) };

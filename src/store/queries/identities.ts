@@ -1,7 +1,8 @@
-// Identities: assumable AWS identities in a group, and human users (root UIDPs).
+// Identities: assumable identities (a trust rule of any kind) and registry pull tokens in a
+// group, and human users (root UIDPs).
 
 import { sql, type Selectable } from 'kysely';
-import type { Identity, Relationship, TrustRule } from '../../iam/types.js';
+import type { Identity, PullTokenInfo, Relationship, TrustRule } from '../../iam/types.js';
 import type { IdentityQuery } from '../contract.js';
 import { pageLimit, positionConditions } from '../page.js';
 import type { Db, IdentitiesTable } from '../schema.js';
@@ -64,7 +65,7 @@ function toRow(i: Identity): IdentitiesTable {
   return {
     id: i.id, parent_id: i.parentId, name: i.name, description: i.description,
     kind: rel.kind,
-    rule: rel.kind === 'user' ? null : JSON.stringify(ruleOf(rel)),
+    rule: rel.kind === 'user' ? null : rel.kind === 'pull_token' ? JSON.stringify(rel.pullToken) : JSON.stringify(ruleOf(rel)),
     user_issuer: rel.kind === 'user' ? rel.user.issuer : null,
     user_subject: rel.kind === 'user' ? rel.user.subject : null,
     user_email: rel.kind === 'user' ? rel.user.email ?? null : null,
@@ -81,6 +82,7 @@ function fromRow(r: Selectable<IdentitiesTable>): Identity {
 }
 
 function relationshipOf(r: Selectable<IdentitiesTable>): Relationship {
+  if (r.kind === 'pull_token') return { kind: 'pull_token', pullToken: JSON.parse(r.rule ?? '{}') as PullTokenInfo };
   if (r.kind !== 'user') return { kind: r.kind, [r.kind]: JSON.parse(r.rule ?? '{}') } as TrustRule;
   return {
     kind: 'user',

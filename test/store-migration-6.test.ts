@@ -1,5 +1,5 @@
-// Migration 4 (identity kinds claimMatch and static) on each real backend: a database at
-// version 3 with identities and role bindings keeps every row (SQLite rebuilds the table, whose
+// Migration 6 (identity kinds claimMatch and static) on each real backend: a database at
+// version 5 with identities and role bindings keeps every row (SQLite rebuilds the table, whose
 // rows other tables reference), then takes the new kinds and still refuses an unknown one.
 
 import assert from 'node:assert/strict';
@@ -17,13 +17,13 @@ import { backends } from './support/backends.js';
 const T0 = '2025-01-02T03:04:05.678Z';
 
 for (const backend of backends()) {
-  describe(`migration 4 on ${backend.name}`, () => {
+  describe(`migration 6 on ${backend.name}`, () => {
     it('keeps identities and the rows that reference them, and allows claimMatch and static', async () => {
       const url = (await backend.database()) ?? join(mkdtempSync(join(tmpdir(), 'latchkey-mig3-')), 'latchkey.db');
       const store = await openStore(url);
       try {
         const internals = store as unknown as { db: Parameters<typeof runMigrations>[0]; impl: Parameters<typeof runMigrations>[1] };
-        await runMigrations(internals.db, internals.impl, MIGRATIONS.slice(0, 3));
+        await runMigrations(internals.db, internals.impl, MIGRATIONS.slice(0, 5));
         const org = newRootUidp();
         await store.insertGroup({ id: org, parentId: null, name: 'org', description: '', createdAt: T0, updatedAt: T0 });
         const aws: Identity = {
