@@ -20,8 +20,10 @@ export function findSubcommand(node: CommandSpec, word: string): CommandSpec | u
   return node.subcommands?.find((c) => c.name === word || c.aliases?.includes(word));
 }
 
+/** The global flags and the command's own; a command's own flag of a global name wins. */
 function flagsOf(path: readonly CommandSpec[]): FlagSpec[] {
-  return [...GLOBAL_FLAGS, ...(path[path.length - 1]?.flags ?? [])];
+  const own = path[path.length - 1]?.flags ?? [];
+  return [...GLOBAL_FLAGS.filter((g) => !own.some((f) => f.name === g.name)), ...own];
 }
 
 /** Does this option word consume the next word as its value? */
@@ -157,8 +159,10 @@ export function parseCommandLine(tree: CommandSpec, argv: readonly string[]): Co
 
   // 2. Parse the flags of the command reached.
   const flags = flagsOf(path);
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
-  for (const f of flags) options[f.name] = { type: f.arg ? 'string' : 'boolean', ...(f.short ? { short: f.short } : {}) };
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
+  for (const f of flags) {
+    options[f.name] = { type: f.arg ? 'string' : 'boolean', ...(f.short ? { short: f.short } : {}), ...(f.multiple ? { multiple: true } : {}) };
+  }
   let parsed: { values: Record<string, FlagValue | FlagValue[]>; positionals: string[] };
   try {
     parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
@@ -210,8 +214,9 @@ export function parseCommandLine(tree: CommandSpec, argv: readonly string[]): Co
 
   const globals: Record<string, string | undefined> = {};
   const own: Record<string, FlagValue> = {};
+  const shadowed = new Set((node.flags ?? []).map((f) => f.name));
   for (const [k, v] of Object.entries(values)) {
-    if (GLOBAL_NAMES.has(k) && typeof v === 'string') globals[k] = v;
+    if (GLOBAL_NAMES.has(k) && !shadowed.has(k) && typeof v === 'string') globals[k] = v;
     own[k] = v;
   }
   const words = path.slice(1).map((c) => c.name).join(' ');

@@ -4,7 +4,7 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startAwsEmulator, type AwsEmulator } from '../aws/emulator/index.js';
+import { startAwsEmulator, type AwsEmulator } from '../aws-emulator/index.js';
 import type { ServerConfig } from '../config/index.js';
 import type { ServerExtension } from './create-server.js';
 

@@ -11,6 +11,7 @@ import { humanLogin } from './migrations/0002-human-login.js';
 import { invitationExpiry } from './migrations/0003-invitation-expiry.js';
 import { registryKeys } from './migrations/0004-registry-keys.js';
 import { pullTokenIdentities } from './migrations/0005-pull-token-identities.js';
+import { identityKinds } from './migrations/0006-identity-kinds.js';
 
 /** What a migration may need to know about the backend it runs on. */
 export interface MigrationContext {
@@ -37,4 +38,5 @@ export const MIGRATIONS: readonly Migration[] = [
   invitationExpiry,
   registryKeys,
   pullTokenIdentities,
+  identityKinds,
 ];

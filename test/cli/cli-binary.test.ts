@@ -162,7 +162,7 @@ describe('latchkey (built binary)', () => {
     assert.deepEqual(complete(['latchkey', '--api', 'http://x', 'iam', 'id', 'create', 'aws', '--f']), ['--filename']);
     assert.deepEqual(complete(['latchkey', 'iam', 'org', 'ls', '-o', '']), ['table', 'json', 'yaml', 'id']);
     assert.deepEqual(complete(['latchkey', 'config', 'set', 'auth.']), ['auth.mode', 'auth.refresh-margin']);
-    assert.deepEqual(complete(['latchkey', 'auth', 'login', '--identity-provider', '']), ['aws']);
+    assert.deepEqual(complete(['latchkey', 'auth', 'login', '--identity-provider', '']), ['aws', 'github-actions', 'kubernetes']);
     assert.deepEqual(complete(['latchkey', 'completion', '']), ['bash', 'zsh']);
   });
 
