@@ -455,6 +455,22 @@ function storeContract(name: 'sqlite' | 'postgres', setup: () => Promise<Backend
       assert.deepEqual(pages, ids(newestFirst(inO)));
     });
 
+    it('audit: only one target, only some actions', async (t) => {
+      const { store } = await fresh(t);
+      const { O, A } = await seedTree(store);
+      const at = (s: number) => new Date(Date.parse(T0) + s * 1000).toISOString();
+      const id = newChildUidp(A);
+      const granted = mkAudit(at(1), id, O, 'sts.exchange');
+      const denied = mkAudit(at(2), id, O, 'sts.exchange.denied');
+      const other = mkAudit(at(3), newChildUidp(A), O, 'sts.exchange.denied');
+      const change = mkAudit(at(4), id, O, 'identity.update');
+      for (const e of [granted, denied, other, change]) await store.insertAudit(e);
+      assert.deepEqual(ids(await store.listAudit({ within: O, target: id })), ids([change, denied, granted]));
+      assert.deepEqual(ids(await store.listAudit({ within: O, target: id, actions: ['sts.exchange.denied'] })), ids([denied]));
+      assert.deepEqual(ids(await store.listAudit({ within: O, actions: ['sts.exchange.denied', 'sts.exchange'] })), ids([other, denied, granted]));
+      assert.deepEqual(await store.listAudit({ within: O, actions: [] }), []);
+    });
+
     it('audit: a batch of events in multi-row statements, all or none in a transaction', async (t) => {
       const { store } = await fresh(t);
       const { O } = await seedTree(store);

@@ -18,7 +18,8 @@ export type CliErrorCode =
   | 'AMBIGUOUS'        // a name resolved to several things
   | 'AWS_CREDENTIALS'  // no AWS credentials could be found
   | 'LOGIN_UNAVAILABLE' // the server offers no login flow this build supports
-  | 'ABORTED';         // the user said no
+  | 'ABORTED'          // the user said no
+  | 'CREDENTIAL_REFUSED'; // `identities test`: the credential would be refused (the trace says why)
 
 export interface CliErrorOptions {
   /** What to do about it. */

@@ -72,7 +72,7 @@ export async function buildApp(d: AppDeps): Promise<FastifyInstance> {
   installRouteAuth(app, d.issuer, d.iam, d.apiAudience);
   wellKnownRoutes(app, { discovery: d.discovery, keys: d.keys, ready: d.ready });
   groupRoutes(app, d.iam);
-  identityRoutes(app, d.iam);
+  identityRoutes(app, d.iam, d.exchange);
   roleRoutes(app, d.iam);
   roleBindingRoutes(app, d.iam);
   auditRoutes(app, d.iam);

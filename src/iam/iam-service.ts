@@ -78,7 +78,8 @@ export class IamService {
   }
 
   /** Audit events within `group` (the route checks audit.list there), newest first. */
-  async audit(group: string, limit?: number): Promise<{ items: AuditEvent[] }> {
-    return { items: await this.store.listAudit({ within: group, limit: pageLimit(limit) }) };
+  /** Events within `group`, newest first; `target`/`actions` narrow them (an identity's refused exchanges). */
+  async audit(group: string, limit?: number, filter: { target?: string; actions?: readonly string[] } = {}): Promise<{ items: AuditEvent[] }> {
+    return { items: await this.store.listAudit({ within: group, limit: pageLimit(limit), ...filter }) };
   }
 }

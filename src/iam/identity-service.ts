@@ -7,6 +7,7 @@ import type { Actor } from './actor.js';
 import type { Caller } from './authorizer.js';
 import { pageLimit, type IamDeps } from './deps.js';
 import { recordAudit } from './record-audit.js';
+import { replayRuleChange, type RuleChangeReplay } from './replay-rule-change.js';
 import type { Identity, Relationship, UserIdentityInfo } from './types.js';
 import { newChildUidp, newRootUidp } from './uidp.js';
 import { checkDescription, checkName, notFound } from './validate.js';
@@ -30,6 +31,9 @@ export interface IdentityListQuery extends TreeFilter {
   limit?: number;
   after?: string;
 }
+
+/** Audit records a dry run replays at most (the newest). */
+export const DRY_RUN_EVENTS = 1000;
 
 /** What a list shows by default: every identity that lives in a group. */
 const LISTED: readonly IdentityKind[] = [...TRUST_RULE_KINDS, 'pull_token'];
@@ -76,6 +80,27 @@ export class IdentityService {
     });
     await this.d.changed([{ cache: 'identities', key: id }]);
     return out;
+  }
+
+  /**
+   * What `update(actor, id, input)` would change about who may become the identity, changing
+   * nothing: its recent exchanges (up to DRY_RUN_EVENTS audit records) replayed against the
+   * current and the proposed rule. Authorized exactly as the update would be (act as, when the
+   * rule changes): the answer names the callers the rule lets in.
+   */
+  async dryRunUpdate(actor: Actor, id: string, input: IdentityInput): Promise<{ identity: Identity; warnings: string[]; replay: RuleChangeReplay }> {
+    const cur = await this.d.store.getIdentity(id);
+    if (!cur || cur.relationship.kind === 'user' || cur.relationship.kind === 'pull_token') throw notFound('identity', id);
+    const { relationship, warnings } = this.nextRelationship(input, cur.relationship);
+    if (relationship.kind === 'user' || relationship.kind === 'pull_token') throw notFound('identity', id);
+    const name = input.name === undefined ? cur.name : checkName('identity', input.name);
+    const description = input.description === undefined ? cur.description : checkDescription(input.description);
+    if (!sameRelationship(cur.relationship, relationship)) {
+      await this.d.authorizer.requireActAs(actor.caller, cur.parentId ?? id, await this.d.store.effectiveBindings(id));
+    }
+    const events = await this.d.store.listAudit({ target: id, actions: ['sts.exchange', 'sts.exchange.denied'], limit: DRY_RUN_EVENTS });
+    const replay = replayRuleChange(cur.relationship, relationship, events);
+    return { identity: { ...cur, name, description, relationship }, warnings, replay };
   }
 
   /**

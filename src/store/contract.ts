@@ -79,6 +79,10 @@ export interface PendingBindingQuery extends TreeFilter, Page {
 export interface AuditQuery extends Page {
   /** Events of this group and its descendants: those whose group or target is it or lies beneath it. */
   within?: string;
+  /** Only events about this UIDP (their target). */
+  target?: string;
+  /** Only events with one of these actions. */
+  actions?: readonly string[];
 }
 
 /** A binding of one identity, with its role's capabilities resolved. */

@@ -8,7 +8,7 @@ import type { Capability, IamService } from '../iam/index.js';
 import { isCapability, isUidp, UIDP_FORMAT } from '../iam/index.js';
 import type { TokenIssuer } from '../oidc/index.js';
 import type { Store } from '../store/contract.js';
-import { compileTrustRule, detailOf, matchTrustRule, TrustTrace, type TrustRule, type VerifiedFacts } from '../trust/index.js';
+import { compileTrustRule, detailOf, matchTrustRule, TrustTrace, type TraceStep, type TrustRule, type VerifiedFacts } from '../trust/index.js';
 import type { StsErrorCode } from './errors.js';
 import type { ExchangeAudit } from './exchange-audit.js';
 import type { CredentialVerifier, CredentialVerifiers, VerifyContext } from './verifiers/credential-verifier.js';
@@ -35,6 +35,25 @@ export interface ExchangeDeps {
   tokenTtlSeconds: number;
   log?: (fields: Record<string, unknown>, msg: string) => void;
   audit?: ExchangeAudit;
+}
+
+/** The outcome of a verification made only to explain it (see ExchangeService.explain). */
+export interface Explanation {
+  /** Whether the credential would be exchanged. */
+  ok: boolean;
+  /** The refusal's stable code and public message, when refused. */
+  code?: string;
+  message?: string;
+  /** Every check made, in order, the refusing one last (redacted; never the token). */
+  trace: TraceStep[];
+}
+
+interface Verified {
+  identityId: string;
+  kind: TrustRule['kind'];
+  facts: VerifiedFacts;
+  aud: string[];
+  cap: Capability[];
 }
 
 interface Exchanged {
@@ -70,20 +89,55 @@ export class ExchangeService {
       const out = await this.#exchange(req, trace);
       this.d.audit?.record({
         identity: req.identity, remoteAddr: req.remoteAddr ?? null, granted: true,
-        details: { jti: out.jti, ...(out.facts.kind === 'aws' ? { arn: out.facts.arn } : detailOf(out.facts)), aud: out.aud },
+        // The verified facts (what a dry run of a rule change replays), never the token.
+        details: { jti: out.jti, ...detailOf(out.facts), aud: out.aud },
       });
       return { token: out.token, expiry: out.expiry };
     } catch (err) {
       if (err instanceof LatchkeyError) {
         // The check that refused, as the last step (a verifier's own throws do not record themselves).
         if (!trace.lastFailed) trace.step(err.code, false);
-        this.d.audit?.record({ identity: req.identity, remoteAddr: req.remoteAddr ?? null, granted: false, code: err.code, details: { message: err.message, ...err.detail } });
+        this.d.audit?.record({
+          identity: req.identity, remoteAddr: req.remoteAddr ?? null, granted: false, code: err.code,
+          details: { message: err.message, ...err.detail, trace: trace.steps },
+        });
       }
       throw err;
     }
   }
 
+  /**
+   * Verifies `req.token` for `req.identity` exactly as an exchange would, but mints nothing,
+   * records nothing (no audit, no lasting record of the credential) and refuses by returning:
+   * the trace says which check failed and why. For `latchkey iam identities test`.
+   */
+  async explain(req: Omit<ExchangeRequest, 'remoteAddr'>): Promise<Explanation> {
+    const trace = new TrustTrace();
+    try {
+      await this.#verify(req, trace, false);
+      return { ok: true, trace: trace.steps };
+    } catch (err) {
+      if (!(err instanceof LatchkeyError)) throw err;
+      if (!trace.lastFailed) trace.step(err.code, false);
+      return { ok: false, code: err.code, message: err.message, trace: trace.steps };
+    }
+  }
+
   async #exchange(req: ExchangeRequest, trace: TrustTrace): Promise<Exchanged> {
+    const { identityId, kind, facts, aud, cap } = await this.#verify(req, trace, true);
+    const minted = await this.d.issuer.mint({
+      sub: identityId,
+      aud,
+      ttlSeconds: Math.min(this.d.tokenTtlSeconds, 3600),
+      cap: cap.length ? cap : undefined,
+      extra: { act: actOf(facts) },
+    });
+    this.d.log?.({ identity: identityId, kind, ...detailOf(facts), jti: minted.jti }, 'identity exchanged');
+    return { token: minted.token, expiry: minted.expiry.toISOString(), jti: minted.jti, facts, aud };
+  }
+
+  /** Every check of the exchange short of minting; `record` false makes it free of side effects. */
+  async #verify(req: Omit<ExchangeRequest, 'remoteAddr'>, trace: TrustTrace, record: boolean): Promise<Verified> {
     if (!isUidp(req.identity)) throw bad(`identity must be ${UIDP_FORMAT}`);
     const identityId = req.identity;
     const aud = req.aud.length ? req.aud : [this.d.apiAudience];
@@ -102,7 +156,7 @@ export class ExchangeService {
     }
     const compiled = compileTrustRule(rule, this.d.issuerUrl);
     const verifier = this.d.verifiers[rule.kind] as CredentialVerifier;
-    const facts = await verifier.verify(req.token, { identityId, rule, compiled, now: this.d.clock(), trace } as VerifyContext);
+    const facts = await verifier.verify(req.token, { identityId, rule, compiled, now: this.d.clock(), trace, record } as VerifyContext);
     matchTrustRule(compiled, facts, trace);
 
     if (cap.length) {
@@ -112,14 +166,6 @@ export class ExchangeService {
         throw new LatchkeyError<StsErrorCode>('CAPABILITY_NOT_GRANTED', `identity ${identityId} has no role binding that grants ${missing.join(', ')}`);
       }
     }
-    const minted = await this.d.issuer.mint({
-      sub: identityId,
-      aud,
-      ttlSeconds: Math.min(this.d.tokenTtlSeconds, 3600),
-      cap: cap.length ? cap : undefined,
-      extra: { act: actOf(facts) },
-    });
-    this.d.log?.({ identity: identityId, kind: rule.kind, ...detailOf(facts), jti: minted.jti }, 'identity exchanged');
-    return { token: minted.token, expiry: minted.expiry.toISOString(), jti: minted.jti, facts, aud };
+    return { identityId, kind: rule.kind, facts, aud, cap };
   }
 }

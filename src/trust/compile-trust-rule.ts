@@ -54,7 +54,7 @@ function awsChecks(rule: AwsIdentityRule): RuleCheck[] {
   return [
     {
       field: 'aws_account', code: 'AWS_ACCOUNT_MISMATCH', message: "Account does not match the identity's aws_account",
-      values: (f) => (f.kind === 'aws' ? [f.account] : []), matcher: { field: 'aws_account', test: (v) => v === account },
+      values: (f) => (f.kind === 'aws' ? [f.account] : []), matcher: { field: 'aws_account', expected: account, test: (v) => v === account },
     },
     {
       field: arn.field, code: 'AWS_ARN_MISMATCH', message: `Arn does not match the identity's ${arn.field}`,
@@ -84,7 +84,7 @@ function claimChecks(rule: ClaimMatchRule, defaultAudience: string): RuleCheck[]
     });
   }
   const audience = fieldMatcher({ exact: 'audience', pattern: 'audiencePattern' }, rule.audience, rule.audiencePattern)
-    ?? { field: 'audience', test: (v: string) => v === defaultAudience };
+    ?? { field: 'audience', expected: defaultAudience, test: (v: string) => v === defaultAudience };
   checks.push({
     field: audience.field, code: 'ID_TOKEN_AUDIENCE_MISMATCH',
     message: rule.audience === undefined && rule.audiencePattern === undefined

@@ -6,6 +6,8 @@ import { compiledPattern } from './pattern-cache.js';
 /** A compiled exact-or-pattern field. `field` is the rule field's name, for messages. */
 export interface FieldMatcher {
   field: string;
+  /** What the rule asks for, to show in a trace: the exact value or the pattern. */
+  expected: string;
   test(value: string): boolean;
 }
 
@@ -22,7 +24,7 @@ export function fieldMatcher(
   if (exact !== undefined && pattern !== undefined) {
     throw new TypeError(`rule has both ${names.exact} and ${names.pattern}; it must have one`);
   }
-  if (exact !== undefined) return { field: names.exact, test: (v) => v === exact };
+  if (exact !== undefined) return { field: names.exact, expected: exact, test: (v) => v === exact };
   if (pattern === undefined) return undefined;
   let re: ReturnType<typeof compiledPattern>;
   try {
@@ -30,5 +32,5 @@ export function fieldMatcher(
   } catch {
     throw new TypeError(`rule has a ${names.pattern} that does not compile`);
   }
-  return { field: names.pattern, test: (v) => re.matches(v) };
+  return { field: names.pattern, expected: pattern, test: (v) => re.matches(v) };
 }

@@ -23,7 +23,7 @@ export function matchTrustRule(
     if (only && !only(check.field)) continue;
     const values = check.values(facts);
     const ok = values.some((v) => check.matcher.test(v));
-    trace.step(`rule.${check.field}`, ok, check.field, values.length === 1 ? values[0] : values.length ? values.join(',') : '(absent)');
+    trace.step(`rule.${check.field}`, ok, check.matcher.expected, values.length === 1 ? values[0] : values.length ? values.join(',') : '(absent)');
     if (!ok) throw new LatchkeyError(check.code, check.message, detailOf(facts, check.field));
   }
 }

@@ -15,6 +15,8 @@ export const AUDIT: CommandSpec = {
         { name: 'group', arg: 'GROUP', doc: 'Organization or folder, by name or UIDP (default: config default.group).' },
         { name: 'action', arg: 'ACTION', doc: 'Only this action, e.g. identity.create; "identity." matches every identity action.' },
         { name: 'actor', arg: 'IDENTITY', doc: 'Only events of this identity (name or UIDP).' },
+        { name: 'identity', arg: 'IDENTITY', doc: "Only events about this identity (name or UIDP): its changes and exchanges; --group defaults to the identity's group." },
+        { name: 'refused', doc: 'Only refused exchanges, with the check that failed first (one row per identity, code and minute; -o json shows the whole trace).' },
         { name: 'since', arg: 'TIME', doc: 'Only events at or after TIME: RFC 3339, or a duration ago (90m, 24h, 7d).' },
         { name: 'until', arg: 'TIME', doc: 'Only events before TIME: RFC 3339, or a duration ago.' },
         { name: 'limit', arg: 'N', doc: 'How many of the newest events to read, 1 to 1000 (default 1000).' },
@@ -22,6 +24,7 @@ export const AUDIT: CommandSpec = {
       examples: [
         'latchkey audit list --group acme --since 24h',
         'latchkey audit list --group acme --action role_bindings. -o json',
+        'latchkey audit list --identity aws-instance --refused',
       ],
       load: () => import('../commands/audit-list.js'),
     },

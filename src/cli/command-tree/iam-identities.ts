@@ -166,8 +166,29 @@ export const IAM_IDENTITIES: CommandSpec = {
         + 'arnPattern, --subject drops the subjectPattern); --claim/--claim-pattern replace that claim only.\n'
         + 'A --filename with another kind of rule replaces the rule.',
       positionals: { usage: 'IDENTITY', min: 1, max: 1 },
-      flags: [NEW_NAME, DESCRIPTION, FILENAME, ...AWS_RULE_FLAGS, ...OIDC_RULE_FLAGS],
+      flags: [
+        NEW_NAME, DESCRIPTION, FILENAME, ...AWS_RULE_FLAGS, ...OIDC_RULE_FLAGS,
+        {
+          name: 'dry-run',
+          doc: "Change nothing: replay the identity's recent exchanges (from the audit) against the proposed rule and print who would gain and who would lose access.",
+        },
+      ],
+      examples: ['latchkey iam identities update aws-instance --aws-arn-pattern \'^arn:aws:sts::123456789012:assumed-role/build-runner/.*$\' --dry-run'],
       load: () => import('../commands/iam-identities-update.js'),
+    },
+    {
+      name: 'test',
+      summary: 'Explain whether a credential would be exchanged for an identity, check by check.',
+      description:
+        'Verify a credential (an AWS token from `latchkey aws-token`, or an OpenID Connect token) for an\n'
+        + 'identity exactly as the exchange would, without exchanging it, and print every check in order:\n'
+        + 'pass or FAIL, what the rule expects and what the credential has (the token itself is never shown).\n'
+        + 'Exits 1 when the credential would be refused, naming the failing check\'s code. Needs\n'
+        + 'identity.update on the identity\'s group (the answer shows its rule).',
+      positionals: { usage: 'IDENTITY', min: 1, max: 1 },
+      flags: [{ name: 'token', arg: 'TOKEN|@FILE', doc: 'The credential, or @FILE to read it from a file (required).' }],
+      examples: ['latchkey iam identities test aws-instance --token @token.txt'],
+      load: () => import('../commands/iam-identities-test.js'),
     },
     {
       name: 'delete',

@@ -1,5 +1,6 @@
-// `latchkey audit list --group GROUP [--action A] [--actor IDENTITY] [--since T] [--until T]`:
-// GET /iam/v1/audit, filtered here.
+// `latchkey audit list --group GROUP [--identity ID] [--refused] [--action A] [--actor IDENTITY]
+// [--since T] [--until T]`: GET /iam/v1/audit (identity and refused filtered by the server), the
+// other filters applied here.
 
 import { CliError } from '../cli-error.js';
 import type { CommandInput } from '../command-input.js';
@@ -7,6 +8,7 @@ import type { CliContext } from '../context.js';
 import { iamClient } from '../iam-client.js';
 import { printList } from '../print-output.js';
 import type { Column } from '../render-table.js';
+import { parentOf } from '../iam-ids.js';
 import { GROUPS, IDENTITIES, resolveId } from '../resolve-names.js';
 
 export interface AuditEvent {
@@ -41,8 +43,35 @@ export function parseTime(flag: string, raw: string, now: number): number {
   return at;
 }
 
+/** A refused exchange's row: its code, attempts, and the check that failed first (from its trace). */
+const REFUSED_COLUMNS: readonly Column<AuditEvent>[] = [
+  { header: 'AT', value: (e) => e.at },
+  { header: 'CODE', value: (e) => String(detail(e, 'code') ?? '-') },
+  { header: 'COUNT', value: (e) => String(detail(e, 'count') ?? 1) },
+  { header: 'FAILED CHECK', value: (e) => failedCheck(e) },
+  { header: 'MESSAGE', value: (e) => String(detail(e, 'message') ?? '-') },
+];
+
+function detail(e: AuditEvent, key: string): unknown {
+  return typeof e.details === 'object' && e.details !== null ? (e.details as Record<string, unknown>)[key] : undefined;
+}
+
+function failedCheck(e: AuditEvent): string {
+  const trace = detail(e, 'trace');
+  const last = Array.isArray(trace) ? (trace.at(-1) as { check?: unknown; expected?: unknown; actual?: unknown } | undefined) : undefined;
+  if (!last || typeof last.check !== 'string') return '-';
+  const exp = typeof last.expected === 'string' ? ` expected ${last.expected}` : '';
+  const act = typeof last.actual === 'string' ? ` got ${last.actual}` : '';
+  return `${last.check}${exp}${act}`;
+}
+
 export async function run(ctx: CliContext, input: CommandInput): Promise<void> {
-  const groupRef = input.string('group') ?? (await ctx.settings()).defaultGroup;
+  const api = await iamClient(ctx);
+  const identityRef = input.string('identity');
+  const identity = identityRef === undefined ? undefined : await resolveId(api, IDENTITIES, identityRef);
+  const refused = input.bool('refused');
+  // An identity's events live in its group: that is the default scope.
+  const groupRef = input.string('group') ?? (identity ? parentOf(identity) : undefined) ?? (await ctx.settings()).defaultGroup;
   if (!groupRef) {
     throw new CliError('USAGE', '"latchkey audit list" needs --group (an organization or folder, by name or UIDP)',
       { hint: 'find one with `latchkey iam org ls`, or set a default with `latchkey config set default.group GROUP`' });
@@ -56,11 +85,12 @@ export async function run(ctx: CliContext, input: CommandInput): Promise<void> {
   if (since !== undefined && until !== undefined && since >= until) throw new CliError('USAGE', '--since must be before --until');
   const action = input.string('action');
 
-  const api = await iamClient(ctx);
   const group = await resolveId(api, GROUPS, groupRef);
   const actorRef = input.string('actor');
   const actor = actorRef === undefined ? undefined : await resolveId(api, IDENTITIES, actorRef);
-  const res = await api.get<{ items: AuditEvent[] }>('/iam/v1/audit', { group, pageSize: String(limit) },
+  const res = await api.get<{ items: AuditEvent[] }>('/iam/v1/audit', {
+    group, pageSize: String(limit), identity, refused: refused ? 'true' : undefined,
+  },
     { what: `list the audit events of ${groupRef}`, capability: 'audit.list', where: groupRef, resource: 'folders' });
   const shown = res.items.filter((e) => {
     if (action !== undefined && !(action.endsWith('.') ? e.action.startsWith(action) : e.action === action)) return false;
@@ -70,5 +100,5 @@ export async function run(ctx: CliContext, input: CommandInput): Promise<void> {
     if (until !== undefined && at >= until) return false;
     return true;
   });
-  await printList(ctx, shown, COLUMNS);
+  await printList(ctx, shown, refused ? REFUSED_COLUMNS : COLUMNS);
 }

@@ -1,4 +1,4 @@
-// `latchkey iam identities update IDENTITY [--name] [--description] [--filename] [rule flags]`.
+// `latchkey iam identities update IDENTITY [--name] [--description] [--filename] [rule flags] [--dry-run]`.
 
 import { parentOf } from '../iam-ids.js';
 import { CliError } from '../cli-error.js';
@@ -10,6 +10,7 @@ import { IDENTITY_COLUMNS, type IdentityRecord } from '../iam-records.js';
 import { applyOidcRuleChanges, oidcRuleChanges } from '../oidc-identity-body.js';
 import { printOne, printWarnings } from '../print-output.js';
 import { IDENTITIES, fetchRecord } from '../resolve-names.js';
+import { printDryRun, type DryRun } from '../print-dry-run.js';
 
 export async function run(ctx: CliContext, input: CommandInput): Promise<void> {
   const ref = input.arg(0)!;
@@ -40,6 +41,18 @@ export async function run(ctx: CliContext, input: CommandInput): Promise<void> {
   }
   if (Object.keys(body).length === 0) {
     throw new CliError('USAGE', 'nothing to update: give --name, --description, --filename or rule flags');
+  }
+  if (input.bool('dry-run')) {
+    const replay = await api.send<DryRun>({
+      method: 'PUT',
+      path: `${IDENTITIES.path}/${current.id}`,
+      query: { dryRun: 'true' },
+      json: body,
+      op: { what: `dry-run an update of identity ${ref}`, capability: 'identity.update', where: parentOf(current.id) ?? current.id, resource: 'identities' },
+    });
+    printWarnings(ctx, replay.identity);
+    await printDryRun(ctx, replay);
+    return;
   }
   const updated = await api.send<IdentityRecord>({
     method: 'PUT',

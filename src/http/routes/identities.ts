@@ -4,6 +4,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { IamService, IdentityInput } from '../../iam/index.js';
 import type { IdentityKind } from '../../store/contract.js';
+import type { ExchangeService } from '../../sts/index.js';
 import { invalid, notFound } from '../../iam/validate.js';
 import { actorOf, callerOf, listQuery, parentScope, parseListQuery, pathUidp, type ListQueryRaw } from '../params.js';
 import { identityToWire } from '../wire.js';
@@ -33,7 +34,7 @@ function withWarnings(r: { identity: Parameters<typeof identityToWire>[0]; warni
   return r.warnings.length ? { ...identityToWire(r.identity), warnings: r.warnings } : identityToWire(r.identity);
 }
 
-export function identityRoutes(app: FastifyInstance, iam: IamService): void {
+export function identityRoutes(app: FastifyInstance, iam: IamService, exchange: ExchangeService): void {
   app.get('/iam/v1/identities', {
     config: { auth: { capability: 'identity.list', unscoped: true } },
     schema: {
@@ -72,12 +73,40 @@ export function identityRoutes(app: FastifyInstance, iam: IamService): void {
 
   app.put('/iam/v1/identities/*', {
     config: { auth: { capability: 'identity.update', scope: parentScope('identity id') } },
-    schema: { tags: ['identities'], summary: 'Update an assumable identity', body: IdentityBody },
+    schema: {
+      tags: ['identities'], summary: 'Update an assumable identity (with dryRun=true: who would gain and lose access, changing nothing)',
+      body: IdentityBody,
+      querystring: Type.Object({
+        dryRun: Type.Optional(Type.Boolean({ description: "Change nothing: replay the identity's recent exchanges against the proposed rule" })),
+      }, { additionalProperties: false }),
+    },
   }, async (req) => {
     const id = pathUidp('identity id')(req);
     const body = req.body as IdentityInput & { id?: string };
     if (body.id !== undefined && body.id !== id) throw invalid('the id in the body differs from the id in the path');
+    if ((req.query as { dryRun?: boolean }).dryRun) {
+      const { replay, ...proposed } = await iam.identities.dryRunUpdate(actorOf(req), id, body);
+      return { dryRun: true, identity: withWarnings(proposed), ...replay };
+    }
     return withWarnings(await iam.identities.update(actorOf(req), id, body));
+  });
+
+  // A custom method on the collection: the wildcard (a UIDP of any depth) must end the path.
+  app.post('/iam/v1/identities::test/*', {
+    config: { auth: { capability: 'identity.update', scope: parentScope('identity id') } },
+    schema: {
+      tags: ['identities'], summary: 'Verify a credential for an identity without exchanging it, and explain each check',
+      body: Type.Object({
+        token: Type.String({ minLength: 1, maxLength: 65_536, description: 'The credential a workload would present (never echoed)' }),
+        cap: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 50 })),
+      }, { additionalProperties: false }),
+    },
+  }, async (req) => {
+    const id = pathUidp('identity id')(req);
+    const i = await iam.identities.get(id);
+    if (i.parentId === null || i.relationship.kind === 'user' || i.relationship.kind === 'pull_token') throw notFound('identity', id);
+    const body = req.body as { token: string; cap?: string[] };
+    return { identity: id, kind: i.relationship.kind, ...(await exchange.explain({ identity: id, token: body.token, aud: [], cap: body.cap ?? [] })) };
   });
 
   app.delete('/iam/v1/identities/*', {

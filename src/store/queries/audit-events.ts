@@ -49,6 +49,11 @@ export async function listAudit(db: Db, q: AuditQuery): Promise<AuditEvent[]> {
     const within = q.within;
     query = query.where((eb) => eb.or([inTree(eb.ref('group_id'), within), inTree(eb.ref('target'), within)]));
   }
+  if (q.target !== undefined) query = query.where('target', '=', q.target);
+  if (q.actions !== undefined) {
+    if (q.actions.length === 0) return [];
+    query = query.where('action', 'in', q.actions);
+  }
   if (q.after !== undefined) {
     const afterId = q.after;
     const afterAt = db.selectFrom('audit_events').select('at').where('id', '=', afterId);

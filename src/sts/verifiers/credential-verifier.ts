@@ -12,6 +12,11 @@ export interface VerifyContext<K extends TrustRuleKind = TrustRuleKind> {
   compiled: CompiledTrustRule;
   now: Date;
   trace: TrustTrace;
+  /**
+   * False when the verification only explains itself (`identities test`): the verifier must
+   * then leave no lasting trace of the credential (no one-time-use record). Default true.
+   */
+  record?: boolean;
 }
 
 export interface CredentialVerifier<K extends TrustRuleKind = TrustRuleKind> {
