@@ -157,7 +157,7 @@ describe('latchkey (built binary)', () => {
       assert.equal(r.status, 0, r.stderr);
       return r.stdout.trim().split(' ').filter(Boolean);
     };
-    assert.deepEqual(complete(['latchkey', 'iam', 'id', '']), ['create', 'list', 'ls', 'describe', 'update', 'delete']);
+    assert.deepEqual(complete(['latchkey', 'iam', 'id', '']), ['create', 'list', 'ls', 'describe', 'update', 'test', 'delete']);
     assert.deepEqual(complete(['latchkey', 'iam', 'o']), ['organizations', 'organization', 'orgs', 'org']);
     assert.deepEqual(complete(['latchkey', '--api', 'http://x', 'iam', 'id', 'create', 'aws', '--f']), ['--filename']);
     assert.deepEqual(complete(['latchkey', 'iam', 'org', 'ls', '-o', '']), ['table', 'json', 'yaml', 'id']);
@@ -181,7 +181,7 @@ words=(${words.map((w) => `'${w}'`).join(' ')}); CURRENT=${words.length}; _latch
       assert.equal(path, '/usr/bin:/bin', 'the script must not clobber $path');
       return out!.split(' ');
     };
-    assert.deepEqual(complete(['latchkey', 'iam', 'id', '']), ['create', 'list', 'ls', 'describe', 'update', 'delete']);
+    assert.deepEqual(complete(['latchkey', 'iam', 'id', '']), ['create', 'list', 'ls', 'describe', 'update', 'test', 'delete']);
     assert.deepEqual(complete(['latchkey', 'iam', 'org', 'ls', '-o', '']), ['table', 'json', 'yaml', 'id']);
     assert.ok(complete(['latchkey', '--api', 'http://x', 'iam', 'id', 'create', 'aws', '--f']).includes('--filename'));
     assert.deepEqual(complete(['latchkey', 'iam', 'id', 'create', '--filename', '']), ['FILES']);
