@@ -86,9 +86,10 @@ export class IdentityService {
    * What `update(actor, id, input)` would change about who may become the identity, changing
    * nothing: its recent exchanges (up to DRY_RUN_EVENTS audit records) replayed against the
    * current and the proposed rule. Authorized exactly as the update would be (act as, when the
-   * rule changes): the answer names the callers the rule lets in.
+   * rule changes): the answer names the callers the rule lets in. `defaultAudience` is the
+   * issuer's URL (what a rule naming no audience requires).
    */
-  async dryRunUpdate(actor: Actor, id: string, input: IdentityInput): Promise<{ identity: Identity; warnings: string[]; replay: RuleChangeReplay }> {
+  async dryRunUpdate(actor: Actor, id: string, input: IdentityInput, defaultAudience: string): Promise<{ identity: Identity; warnings: string[]; replay: RuleChangeReplay }> {
     const cur = await this.d.store.getIdentity(id);
     if (!cur || cur.relationship.kind === 'user' || cur.relationship.kind === 'pull_token') throw notFound('identity', id);
     const { relationship, warnings } = this.nextRelationship(input, cur.relationship);
@@ -99,7 +100,7 @@ export class IdentityService {
       await this.d.authorizer.requireActAs(actor.caller, cur.parentId ?? id, await this.d.store.effectiveBindings(id));
     }
     const events = await this.d.store.listAudit({ target: id, actions: ['sts.exchange', 'sts.exchange.denied'], limit: DRY_RUN_EVENTS });
-    const replay = replayRuleChange(cur.relationship, relationship, events);
+    const replay = replayRuleChange(cur.relationship, relationship, events, defaultAudience);
     return { identity: { ...cur, name, description, relationship }, warnings, replay };
   }
 

@@ -8,7 +8,10 @@ import type { Capability, IamService } from '../iam/index.js';
 import { isCapability, isUidp, UIDP_FORMAT } from '../iam/index.js';
 import type { TokenIssuer } from '../oidc/index.js';
 import type { Store } from '../store/contract.js';
-import { compileTrustRule, detailOf, matchTrustRule, TrustTrace, type TraceStep, type TrustRule, type VerifiedFacts } from '../trust/index.js';
+import {
+  compileTrustRule, detailOf, factsToRecord, matchTrustRule, TrustTrace,
+  type CompiledTrustRule, type TraceStep, type TrustRule, type VerifiedFacts,
+} from '../trust/index.js';
 import type { StsErrorCode } from './errors.js';
 import type { ExchangeAudit } from './exchange-audit.js';
 import type { CredentialVerifier, CredentialVerifiers, VerifyContext } from './verifiers/credential-verifier.js';
@@ -51,6 +54,7 @@ export interface Explanation {
 interface Verified {
   identityId: string;
   kind: TrustRule['kind'];
+  compiled: CompiledTrustRule;
   facts: VerifiedFacts;
   aud: string[];
   cap: Capability[];
@@ -61,6 +65,8 @@ interface Exchanged {
   expiry: string;
   jti: string;
   facts: VerifiedFacts;
+  /** The facts as the audit keeps them (see factsToRecord). */
+  recorded: Record<string, unknown>;
   aud: string[];
 }
 
@@ -80,6 +86,11 @@ export function actOf(facts: VerifiedFacts): Record<string, string> {
 export class ExchangeService {
   constructor(private readonly d: ExchangeDeps) {}
 
+  /** The audience a claim-match or static rule naming none requires: this issuer's URL. */
+  get defaultAudience(): string {
+    return this.d.issuerUrl;
+  }
+
   /**
    * Exchanges, and records the outcome (granted or refused, with the private detail). `trace`
    * receives every check made, in order, the refusing one last.
@@ -90,7 +101,7 @@ export class ExchangeService {
       this.d.audit?.record({
         identity: req.identity, remoteAddr: req.remoteAddr ?? null, granted: true,
         // The verified facts (what a dry run of a rule change replays), never the token.
-        details: { jti: out.jti, ...detailOf(out.facts), aud: out.aud },
+        details: { jti: out.jti, ...out.recorded, aud: out.aud },
       });
       return { token: out.token, expiry: out.expiry };
     } catch (err) {
@@ -124,7 +135,7 @@ export class ExchangeService {
   }
 
   async #exchange(req: ExchangeRequest, trace: TrustTrace): Promise<Exchanged> {
-    const { identityId, kind, facts, aud, cap } = await this.#verify(req, trace, true);
+    const { identityId, kind, compiled, facts, aud, cap } = await this.#verify(req, trace, true);
     const minted = await this.d.issuer.mint({
       sub: identityId,
       aud,
@@ -133,7 +144,7 @@ export class ExchangeService {
       extra: { act: actOf(facts) },
     });
     this.d.log?.({ identity: identityId, kind, ...detailOf(facts), jti: minted.jti }, 'identity exchanged');
-    return { token: minted.token, expiry: minted.expiry.toISOString(), jti: minted.jti, facts, aud };
+    return { token: minted.token, expiry: minted.expiry.toISOString(), jti: minted.jti, facts, recorded: factsToRecord(facts, compiled), aud };
   }
 
   /** Every check of the exchange short of minting; `record` false makes it free of side effects. */
@@ -166,6 +177,6 @@ export class ExchangeService {
         throw new LatchkeyError<StsErrorCode>('CAPABILITY_NOT_GRANTED', `identity ${identityId} has no role binding that grants ${missing.join(', ')}`);
       }
     }
-    return { identityId, kind: rule.kind, facts, aud, cap };
+    return { identityId, kind: rule.kind, compiled, facts, aud, cap };
   }
 }

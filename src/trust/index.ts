@@ -16,3 +16,4 @@ export { literalPrefix } from './literal-prefix.js';
 export { hasTrustRule, parseTrustRule, RULE_KEYS } from './parse-trust-rule.js';
 export { matchAwsRule } from './match-aws-rule.js';
 export { compiledPattern, fullMatch } from './pattern-cache.js';
+export { claimOfField, factsFromRecord, factsToRecord, type RecordedFacts } from './recorded-facts.js';

@@ -4,6 +4,7 @@
 
 import { LatchkeyError } from '../errors/index.js';
 import type { CompiledTrustRule } from './compile-trust-rule.js';
+import { factsToRecord } from './recorded-facts.js';
 import { TrustTrace } from './trust-trace.js';
 import type { VerifiedFacts } from './verified-facts.js';
 
@@ -24,7 +25,8 @@ export function matchTrustRule(
     const values = check.values(facts);
     const ok = values.some((v) => check.matcher.test(v));
     trace.step(`rule.${check.field}`, ok, check.matcher.expected, values.length === 1 ? values[0] : values.length ? values.join(',') : '(absent)');
-    if (!ok) throw new LatchkeyError(check.code, check.message, detailOf(facts, check.field));
+    // The detail keeps what a dry run of a rule change replays (see recorded-facts.ts).
+    if (!ok) throw new LatchkeyError(check.code, check.message, { ...factsToRecord(facts, rule), field: check.field });
   }
 }
 

@@ -1,7 +1,7 @@
 // PUT /iam/v1/identities/{id}?dryRun=true over real HTTP: exchanges from two AWS roles (real
 // tokens, the AWS emulator as STS) are recorded; a rule narrowed to one reports exactly the
 // other as losing access, a widened one the refused caller as gaining it, and nothing changes:
-// not the rule, not the audit.
+// not the rule, not the audit. The same for OpenID Connect callers (a local jose issuer).
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -9,6 +9,7 @@ import { createStsClient } from '../../src/aws/index.js';
 import { startAwsEmulator, type AwsEmulator } from '../../src/aws-emulator/index.js';
 import { builtinRoleId, OPERATOR, type Identity } from '../../src/iam/index.js';
 import { buildAwsToken } from '../support/aws-token-builder.js';
+import { githubClaims, startTestIssuer, type TestIssuer } from '../support/oidc-issuer.js';
 import { api, makeIdentity, makeOrg, startTestServer, tokenFor, type TestServer } from '../support/test-server.js';
 
 const ACCOUNT = '111122223333';
@@ -18,6 +19,62 @@ const principals = [
   { account: ACCOUNT, roleName: 'tester', sessionName: 'i-0aaaa1234def56789' },
 ];
 const arnOf = (i: number) => `arn:aws:sts::${ACCOUNT}:assumed-role/${principals[i]!.roleName}/${principals[i]!.sessionName}`;
+
+describe('identities update --dry-run: OpenID Connect callers (iss, sub, aud and the rule\'s claims kept)', () => {
+  let iss: TestIssuer;
+  let s: TestServer;
+  let owner = '';
+  let id: Identity;
+  const sub = (ref: string) => `repo:octo/app:ref:${ref}`;
+  const tokens: string[] = [];
+
+  before(async () => {
+    iss = await startTestIssuer();
+    s = await startTestServer({ flags: { workloadIssuerAllowLoopbackHttp: true } });
+    const org = await makeOrg(s, 'acme');
+    owner = await tokenFor(s, (await makeIdentity(s, org.id, 'owner')).id);
+    ({ identity: id } = await s.iam.identities.create(OPERATOR, org.id, {
+      name: 'gh', claimMatch: { issuer: iss.url, claimPatterns: { ref: '^refs/heads/(main|release)$' }, claims: { repository: 'octo/app' } },
+    }));
+    for (const ref of ['refs/heads/main', 'refs/heads/release', 'refs/heads/dev']) {
+      const token = await iss.sign({ ...githubClaims('octo/app', ref), aud: s.url });
+      tokens.push(token);
+      await api(s, 'POST', `/sts/exchange?identity=${id.id}`, { headers: { authorization: `Bearer ${token}` } });
+    }
+    await s.audit.flush(true);
+  });
+  after(async () => {
+    await s?.stop(true);
+    await iss?.close();
+  });
+
+  const dryRun = (claimMatch: Record<string, unknown>) =>
+    api(s, 'PUT', `/iam/v1/identities/${id.id}?dryRun=true`, { token: owner, body: { claimMatch } });
+
+  it('a claim narrowed to main reports the release caller as losing access; the audit keeps no token', async () => {
+    const r = await dryRun({ issuer: iss.url, claimPatterns: { ref: '^refs/heads/main$' }, claims: { repository: 'octo/app' } });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.callers, 3, 'two granted callers and the one the rule refused');
+    assert.deepEqual(r.body.loseAccess.map((c: { iss: string; sub: string }) => [c.iss, c.sub]), [[iss.url, sub('refs/heads/release')]]);
+    assert.deepEqual(r.body.gainAccess, []);
+    assert.deepEqual(r.body.notReplayed, []);
+    const granted = await s.store.listAudit({ target: id.id, actions: ['sts.exchange'] });
+    assert.deepEqual(granted.map((e) => e.details.claims).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))), [
+      { ref: ['refs/heads/main'], repository: ['octo/app'] }, { ref: ['refs/heads/release'], repository: ['octo/app'] },
+    ]);
+    assert.deepEqual(granted[0]!.details.tokenAud, [s.url]);
+    const audit = JSON.stringify(await s.store.listAudit({}));
+    for (const t of tokens) assert.ok(!audit.includes(t.split('.')[2]!), 'no token (nor its signature) in the audit');
+  });
+
+  it('an audience or a claim the callers were not recorded with is named as not replayed', async () => {
+    const aud = await dryRun({ issuer: iss.url, audience: 'https://elsewhere.example', claimPatterns: { ref: '^refs/heads/(main|release)$' }, claims: { repository: 'octo/app' } });
+    assert.equal(aud.body.loseAccess.length, 2, 'the recorded aud is judged: both would lose access');
+    const workflow = await dryRun({ issuer: iss.url, claimPatterns: { ref: '^refs/heads/(main|release)$' }, claims: { repository: 'octo/app', workflow: 'other' } });
+    assert.deepEqual(workflow.body.notReplayed, ['claims.workflow']);
+    assert.deepEqual(workflow.body.loseAccess, [], 'not judged, so not reported');
+  });
+});
 
 describe('identities update --dry-run: who would gain and lose access', () => {
   let emu: AwsEmulator;
@@ -79,7 +136,7 @@ describe('identities update --dry-run: who would gain and lose access', () => {
     const claim = await api(s, 'PUT', `/iam/v1/identities/${id.id}?dryRun=true`, { token: owner, body: { claimMatch: { issuer: 'https://token.actions.githubusercontent.com', subject: 'x' } } });
     assert.equal(claim.status, 200, JSON.stringify(claim.body));
     assert.equal(claim.body.loseAccess.length, 2, 'another kind of rule: every AWS caller loses access');
-    assert.deepEqual(claim.body.notReplayed, ['audience']);
+    assert.deepEqual(claim.body.notReplayed, []);
   });
 
   it('needs what the update needs: a viewer is refused, and a bad rule is refused as the update would', async () => {

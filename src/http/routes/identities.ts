@@ -85,7 +85,7 @@ export function identityRoutes(app: FastifyInstance, iam: IamService, exchange: 
     const body = req.body as IdentityInput & { id?: string };
     if (body.id !== undefined && body.id !== id) throw invalid('the id in the body differs from the id in the path');
     if ((req.query as { dryRun?: boolean }).dryRun) {
-      const { replay, ...proposed } = await iam.identities.dryRunUpdate(actorOf(req), id, body);
+      const { replay, ...proposed } = await iam.identities.dryRunUpdate(actorOf(req), id, body, exchange.defaultAudience);
       return { dryRun: true, identity: withWarnings(proposed), ...replay };
     }
     return withWarnings(await iam.identities.update(actorOf(req), id, body));
