@@ -8,8 +8,9 @@ import type { ServerConfig } from '../config/index.js';
 import { buildApp } from '../http/index.js';
 import { IamService } from '../iam/index.js';
 import { SigningKeys, TokenIssuer, discoveryDocument } from '../oidc/index.js';
-import { openStore, type Store } from '../store/index.js';
+import type { Store } from '../store/index.js';
 import { ExchangeAudit, ExchangeService } from '../sts/index.js';
+import { openStoreWhenReachable, type StartupLog } from './wait-for-database.js';
 
 export interface ServerParts {
   config: ServerConfig;
@@ -19,6 +20,8 @@ export interface ServerParts {
   issuer: TokenIssuer;
   iam: IamService;
   exchange: ExchangeService;
+  /** Exchange audit records waiting for the database, and how many had to be dropped. */
+  exchangeAudit: ExchangeAudit;
   /** Stops timers, the HTTP server, outbound clients and the store. */
   close(): Promise<void>;
 }
@@ -33,6 +36,8 @@ export interface CreateServerOptions {
   /** Serve on an already-listening node:http server (port 0 with a known issuer URL). */
   serverFactory?: import('fastify').FastifyServerFactory;
   extensions?: Array<(parts: Omit<ServerParts, 'app' | 'close'>) => ServerExtension | Promise<ServerExtension>>;
+  /** Log lines written before the HTTP app (and its logger) exist: waiting for the database. */
+  startupLog?: StartupLog;
 }
 
 export interface ServerExtension {
@@ -46,9 +51,20 @@ const KEY_REFRESH_MS = 60_000;
 export async function createServer(config: ServerConfig, opts: CreateServerOptions = {}): Promise<ServerParts> {
   const clock = opts.clock ?? (() => new Date());
   if (!/^postgres(ql)?:\/\//.test(config.database)) mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const store = await openStore(config.database);
+  // Until the app's logger exists, the store's notes (applied migrations) go to the start-up log.
+  let storeLog: (msg: string, fields?: object) => void = (msg, fields) => opts.startupLog?.('info', msg, fields);
+  const store = await openStoreWhenReachable(config.database, {
+    waitSeconds: config.databaseWait,
+    startupLog: opts.startupLog,
+    timeouts: {
+      connectMs: config.databaseConnectTimeout,
+      acquireMs: config.databaseAcquireTimeout,
+      statementMs: config.databaseStatementTimeout,
+    },
+    probeIntervalMs: config.databaseProbeInterval,
+    log: (msg, fields) => storeLog(msg, fields),
+  });
   try {
-    await store.migrate();
     const keys = new SigningKeys(store, clock, {
       rotationSeconds: config.keyRotation,
       publishAheadSeconds: config.keyPublishAhead,
@@ -63,8 +79,8 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
       connectTimeoutMs: config.stsConnectTimeout,
       totalTimeoutMs: config.stsTimeout,
     });
-    let logError: (err: unknown) => void = () => {};
-    const exchangeAudit = new ExchangeAudit(store, clock, (err) => logError(err));
+    let auditLog: (level: 'warn' | 'error', msg: string, fields: object) => void = () => {};
+    const exchangeAudit = new ExchangeAudit(store, clock, (level, msg, fields) => auditLog(level, msg, fields));
     const exchange = new ExchangeService({
       store, iam, issuer, sts, clock,
       audit: exchangeAudit,
@@ -73,7 +89,7 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
       apiAudience: config.apiAudience,
       tokenTtlSeconds: config.tokenTtl,
     });
-    const base = { config, store, keys, issuer, iam, exchange };
+    const base = { config, store, keys, issuer, iam, exchange, exchangeAudit };
     const extensions: ServerExtension[] = [];
     for (const e of opts.extensions ?? []) extensions.push(await e(base));
     const discoveryExtras = Object.assign({}, ...extensions.map((e) => e.discovery ?? {}));
@@ -82,7 +98,7 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
       iam, issuer, keys, exchange,
       apiAudience: config.apiAudience,
       discovery: () => discovery,
-      ready: () => store.ping(),
+      ready: () => store.health,
       bodyLimit: config.bodyLimit,
       trustProxy: config.trustProxy,
       logger: opts.logger ?? false,
@@ -90,7 +106,8 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
       plugins: extensions.flatMap((e) => (e.routes ? [e.routes] : [])),
       serverFactory: opts.serverFactory,
     });
-    logError = (err) => app.log.error({ err }, 'exchange audit write failed');
+    auditLog = (level, msg, fields) => app.log[level](fields, msg);
+    storeLog = (msg, fields) => app.log.warn(fields ?? {}, msg);
     const timer = setInterval(() => {
       keys.refresh().catch((err) => app.log.error({ err }, 'signing key refresh failed'));
     }, KEY_REFRESH_MS);
@@ -105,7 +122,7 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
         await app.close();
         for (const e of extensions) await e.close?.();
         await sts.close?.();
-        await exchangeAudit.flush();
+        await exchangeAudit.close();
         await store.close();
       },
     };

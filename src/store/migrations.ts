@@ -8,6 +8,7 @@
 import type { Expression, Kysely } from 'kysely';
 import { initialSchema } from './migrations/0001-initial-schema.js';
 import { humanLogin } from './migrations/0002-human-login.js';
+import { heartbeat } from './migrations/0003-heartbeat.js';
 
 /** What a migration may need to know about the backend it runs on. */
 export interface MigrationContext {
@@ -31,4 +32,5 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   initialSchema,
   humanLogin,
+  heartbeat,
 ];

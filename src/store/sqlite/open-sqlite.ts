@@ -9,15 +9,27 @@ import { LatchkeyError } from '../../errors/latchkey-error.js';
 import type { StoreErrorCode } from '../contract.js';
 import { KyselyStore, type StoreLog } from '../kysely-store.js';
 import type { Database as Schema } from '../schema.js';
+import type { StoreHealth } from '../store-health.js';
 import { SqliteImmediateDialect } from './sqlite-immediate-dialect.js';
 import { withStatementCache } from './statement-cache.js';
 import { sqliteBackend } from './sqlite-backend.js';
 
-/** How long a writer waits for another process's write lock before SQLITE_BUSY. */
+/**
+ * How long a writer waits for another process's write lock before SQLITE_BUSY. Not bounded by
+ * --database-acquire-timeout: SQLite writers on one file (the server, `latchkey admin`, a second
+ * replica) take turns through this wait, and a shorter one refused them under load.
+ */
 const BUSY_TIMEOUT_MS = 5000;
 
+export interface SqliteOptions {
+  log?: StoreLog;
+  health: StoreHealth;
+  probeIntervalMs?: number;
+}
+
 /** Opens (creating if needed) the SQLite database at `path`; ":memory:" for a throwaway one. */
-export function openSqlite(path: string, log?: StoreLog): KyselyStore {
+export function openSqlite(path: string, opts: SqliteOptions): KyselyStore {
+  const { log, health } = opts;
   let raw: Database.Database;
   try {
     if (path !== ':memory:') {
@@ -36,7 +48,14 @@ export function openSqlite(path: string, log?: StoreLog): KyselyStore {
       code, reason: err instanceof Error ? err.message : String(err),
     });
   }
-  const db = new Kysely<Schema>({ dialect: new SqliteImmediateDialect({ database: withStatementCache(raw) }) });
+  const onRollbackFailure = (err: unknown) => {
+    health.rollbackFailed();
+    // SQLite already rolled back by itself (SQLITE_FULL, SQLITE_IOERR, ...): nothing is left open.
+    if (raw.inTransaction) log?.('SQLite ROLLBACK failed; the transaction is still open', { reason: String(err) });
+  };
+  const db = new Kysely<Schema>({ dialect: new SqliteImmediateDialect({ database: withStatementCache(raw), onRollbackFailure }) });
   // Kysely closes the handle only if it ever used it.
-  return new KyselyStore(db, sqliteBackend, { log, afterClose: () => { if (raw.open) raw.close(); } });
+  return new KyselyStore(db, sqliteBackend, {
+    log, health, probeIntervalMs: opts.probeIntervalMs, afterClose: () => { if (raw.open) raw.close(); },
+  });
 }
