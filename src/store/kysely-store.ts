@@ -98,13 +98,7 @@ export class KyselyStore extends KyselyTx implements Store {
     if (this.#probing) return;
     this.#probing = true;
     const slow = setTimeout(() => this.health.probeFailed('PROBE_TIMEOUT'), maxWaitMs);
-    const probe = this.health.needsWriteProbe
-      ? this.guard(async () => {
-        const at = new Date().toISOString();
-        await this.db.insertInto('latchkey_heartbeat').values({ id: 1, at })
-          .onConflict((oc) => oc.column('id').doUpdateSet({ at })).execute();
-      })
-      : this.ping();
+    const probe = this.health.needsWriteProbe ? this.guard(() => this.impl.probeWrite(this.db)) : this.ping();
     probe.then(
       () => {
         clearTimeout(slow);

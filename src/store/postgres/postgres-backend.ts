@@ -4,6 +4,7 @@
 
 import { sql } from 'kysely';
 import type { Backend, DbFailure } from '../backend.js';
+import { writeHeartbeat } from '../queries/heartbeat.js';
 
 /** Advisory lock key of `migrate()`: any constant no other application on the server uses. */
 const MIGRATION_LOCK_KEY = 7_461_434_811_023;
@@ -30,6 +31,7 @@ export const postgresBackend: Backend = {
   lockForMigration: async (trx) => {
     await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`.execute(trx);
   },
+  probeWrite: (db) => writeHeartbeat(db),
   classify(err: unknown): DbFailure | undefined {
     const e = err as { code?: unknown; constraint?: unknown; message?: unknown } | null;
     const code = typeof e?.code === 'string' ? e.code : undefined;
