@@ -27,16 +27,32 @@ export interface SqliteOptions {
   probeIntervalMs?: number;
 }
 
-/** Opens (creating if needed) the SQLite database at `path`; ":memory:" for a throwaway one. */
+/** True when `path` exists but cannot be opened for writing (a read-only file or file system). */
+function readOnlyFile(path: string): boolean {
+  try {
+    closeSync(openSync(path, 'r+'));
+    return false;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'EROFS' || code === 'EACCES' || code === 'EPERM';
+  }
+}
+
+/**
+ * Opens (creating if needed) the SQLite database at `path`; ":memory:" for a throwaway one. A
+ * database that exists but is read-only opens read-only (SQLite falls back to it by itself):
+ * reads are served, writes are refused as STORE_UNAVAILABLE.
+ */
 export function openSqlite(path: string, opts: SqliteOptions): KyselyStore {
   const { log, health } = opts;
   let raw: Database.Database;
   try {
-    if (path !== ':memory:') {
+    if (path !== ':memory:' && !readOnlyFile(path)) {
       mkdirSync(dirname(resolve(path)), { recursive: true, mode: 0o700 });
       closeSync(openSync(path, 'a', 0o600)); // creates it 0600; SQLite gives -wal/-shm the same mode
     }
     raw = new Database(path);
+    if (raw.readonly) log?.('the SQLite database is read-only: reads are served, writes are refused', { path });
     raw.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     const mode = raw.pragma('journal_mode = WAL', { simple: true });
     if (mode !== 'wal' && path !== ':memory:') log?.('SQLite could not enable WAL; using its default journal', { path, mode });
