@@ -85,3 +85,62 @@ it('mints a JWS that jose verifies against the published JWKS, with exactly the 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+it('reloads keys for unknown kids at most once per interval, shared by concurrent requests', async () => {
+  const { SignJWT, exportJWK, generateKeyPair } = await import('jose');
+  const dir = mkdtempSync(join(tmpdir(), 'latchkey-keys-'));
+  const store = await openStore(join(dir, 'k.db'));
+  await store.migrate();
+  let reads = 0;
+  const counting = Object.create(store) as typeof store;
+  counting.listSigningKeys = () => { reads++; return store.listSigningKeys(); };
+  let mono = 0;
+  const now = Date.parse('2026-01-01T00:00:00Z');
+  const clock = () => new Date(now);
+  const keys = new SigningKeys(counting, clock, { rotationSeconds: 24 * 3600, publishAheadSeconds: 3600, maxTokenTtlSeconds: 3600 }, { intervalMs: 1000, now: () => mono });
+  const issuer = new TokenIssuer(keys, 'http://127.0.0.1:9', clock);
+  const sub = 'f1d5337370e7d8e99282c25286804a5b2cfc1682';
+  const other = await generateKeyPair('ES256', { extractable: true });
+  const signed = (kid: string, key = other.privateKey) => new SignJWT({ sub, jti: 'j' })
+    .setProtectedHeader({ alg: 'ES256', kid }).setIssuer('http://127.0.0.1:9').setAudience('a')
+    .setIssuedAt(now / 1000).setExpirationTime(now / 1000 + 600).sign(key);
+  const refused = async (token: string) => {
+    await assert.rejects(issuer.verify(token, 'a'), (e: { code?: string }) => e.code === 'TOKEN_INVALID');
+  };
+  try {
+    await keys.refresh();
+    reads = 0;
+    const forged = await Promise.all(Array.from({ length: 200 }, (_, i) => signed(`forged-${i}`)));
+    await Promise.all(forged.map(refused));
+    assert.equal(reads, 1, '200 concurrent unknown kids: one reload');
+    for (const t of forged.slice(0, 50)) await refused(t);
+    mono += 999;
+    for (const t of forged.slice(50, 100)) await refused(t);
+    assert.equal(reads, 1, 'sequential unknown kids within the interval: no further reload');
+    mono += 1;
+    await Promise.all(forged.slice(100).map(refused));
+    assert.equal(reads, 2, 'one more reload once the interval has passed');
+
+    // A key another replica published is found on the next allowed reload.
+    const made = await generateKeyPair('ES256', { extractable: true });
+    const kid = 'made-by-a-replica';
+    const iso = (ms: number) => new Date(ms).toISOString();
+    await store.insertSigningKey({
+      kid, alg: 'ES256', createdAt: iso(now),
+      publicJwk: { ...(await exportJWK(made.publicKey)), kid, alg: 'ES256', use: 'sig' },
+      privateJwk: { ...(await exportJWK(made.privateKey)), kid, alg: 'ES256' },
+      activatesAt: iso(now + 3600_000), retiresAt: iso(now + 2 * 3600_000), expiresAt: iso(now + 4 * 3600_000),
+    });
+    const fresh = await signed(kid, made.privateKey);
+    await refused(fresh); // within the interval: not reloaded yet
+    assert.equal(reads, 2);
+    mono += 1000;
+    assert.equal((await issuer.verify(fresh, 'a')).sub, sub);
+    assert.equal(reads, 3);
+    assert.equal((await issuer.verify(fresh, 'a')).sub, sub, 'now loaded: no reload');
+    assert.equal(reads, 3);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

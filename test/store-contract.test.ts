@@ -58,8 +58,8 @@ function mkBinding(group: string, identity: string, role: string, id = newChildU
   return { id, group, identity, role, createdAt: T0, updatedAt: T0 };
 }
 
-function mkPending(group: string, email: string, role: string): PendingBinding {
-  return { id: newChildUidp(group), group, email, role, createdAt: T0 };
+function mkPending(group: string, email: string, role: string, expiresAt = T1): PendingBinding {
+  return { id: newChildUidp(group), group, email, role, createdAt: T0, expiresAt };
 }
 
 function mkAudit(at: string, target: string, group: string | null, action = 'groups.update'): AuditEvent {
@@ -336,18 +336,25 @@ function storeContract(name: 'sqlite' | 'postgres', setup: () => Promise<Backend
       assert.deepEqual(ids(await store.listBindings({ identity: alice.id })), [b2.id]);
     });
 
-    it('pending bindings: insert, list by email and by group, delete', async (t) => {
+    it('pending bindings (invitations): insert, get, list by email, group, position and expiry, delete', async (t) => {
       const { store } = await fresh(t);
       const { O, A } = await seedTree(store);
       const viewer = mkRole(null, 'viewer');
       await store.insertRole(viewer);
       const p1 = mkPending(O, 'carol@example.com', viewer.id);
       const p2 = mkPending(A, 'carol@example.com', viewer.id);
-      const p3 = mkPending(A, 'dave@example.com', viewer.id);
+      const p3 = mkPending(A, 'dave@example.com', viewer.id, T0);
       for (const p of [p1, p2, p3]) await store.insertPendingBinding(p);
+      assert.deepEqual(ids(await store.listPendingBindings({ expiredAt: T0 })), [p3.id]);
+      assert.deepEqual(ids(await store.listPendingBindings({ expiredAt: T1 })), sorted([p1.id, p2.id, p3.id]));
       assert.deepEqual(await store.listPendingBindings({ email: 'carol@example.com' }), [p1, p2].sort((x, y) => (x.id < y.id ? -1 : 1)));
       assert.deepEqual(ids(await store.listPendingBindings({ group: A })), sorted([p2.id, p3.id]));
       assert.deepEqual(ids(await store.listPendingBindings({ group: A, email: 'dave@example.com' })), [p3.id]);
+      assert.deepEqual(await store.getPendingBinding(p3.id), p3);
+      assert.equal(await store.getPendingBinding(newChildUidp(A)), undefined);
+      assert.deepEqual(ids(await store.listPendingBindings({ descendantsOf: O })), sorted([p1.id, p2.id, p3.id]));
+      assert.deepEqual(ids(await store.listPendingBindings({ childrenOf: A })), sorted([p2.id, p3.id]));
+      assert.deepEqual(ids(await store.listPendingBindings({ descendantsOf: O, after: sorted([p1.id, p2.id, p3.id])[0], limit: 1 })), [sorted([p1.id, p2.id, p3.id])[1]]);
       assert.equal(await store.deletePendingBinding(p2.id), true);
       assert.equal(await store.deletePendingBinding(p2.id), false);
       assert.deepEqual(ids(await store.listPendingBindings({ email: 'carol@example.com' })), [p1.id]);
@@ -434,7 +441,7 @@ function storeContract(name: 'sqlite' | 'postgres', setup: () => Promise<Backend
       await assert.rejects(store.updateBinding({ ...other, role: viewer.id }), isConflict(/already has this role on this group/));
       const p = mkPending(O, 'e@example.com', viewer.id);
       await store.insertPendingBinding(p);
-      await assert.rejects(store.insertPendingBinding(mkPending(O, 'e@example.com', viewer.id)), isConflict(/already has this role pending/));
+      await assert.rejects(store.insertPendingBinding(mkPending(O, 'e@example.com', viewer.id)), isConflict(/already invited to this role/));
       await store.insertSigningKey(mkKey('k'));
       await assert.rejects(store.insertSigningKey(mkKey('k')), isConflict(/kid k already exists/));
       const ev = mkAudit(T0, O, O);

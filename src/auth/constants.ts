@@ -21,6 +21,8 @@ export const LOGIN_STATE_TTL_S = 600;
 export const AUTHORIZATION_CODE_TTL_S = 60;
 /** RFC 8628 §3.5: each slow_down adds this many seconds to the polling interval. */
 export const SLOW_DOWN_STEP_S = 5;
+/** After too many wrong user codes, the device page refuses codes for this many seconds. */
+export const USER_CODE_GUESS_WINDOW_S = 15 * 60;
 /** How often expired login states, codes and refresh tokens are swept. */
 export const SWEEP_INTERVAL_MS = 10 * 60_000;
 

@@ -5,10 +5,11 @@
 
 import { LatchkeyError, isLatchkeyError } from '../errors/index.js';
 import type { AuthStore } from './auth-store.js';
-import { CLI_CLIENT_ID, PATHS, SLOW_DOWN_STEP_S } from './constants.js';
+import { CLI_CLIENT_ID, PATHS, SLOW_DOWN_STEP_S, USER_CODE_GUESS_WINDOW_S } from './constants.js';
 import type { AuthErrorCode } from './errors.js';
 import type { DeviceCode } from './records.js';
 import { newSecret, newUserCode, normalizeUserCode, sha256 } from './secrets.js';
+import { UserCodeGuesses, type Guesser } from './user-code-guesses.js';
 
 export interface DeviceAuthorizationDeps {
   store: AuthStore;
@@ -18,6 +19,8 @@ export interface DeviceAuthorizationDeps {
   ttl: number;
   /** Seconds between polls. */
   interval: number;
+  /** Wrong user codes one browser may type before it must wait (user-code-guesses.ts). */
+  maxWrongUserCodes: number;
 }
 
 /** RFC 8628 §3.2 device authorization response. */
@@ -35,7 +38,11 @@ const POLL_SLACK_MS = 500;
 const refuse = (code: AuthErrorCode, message: string) => new LatchkeyError<AuthErrorCode>(code, message);
 
 export class DeviceAuthorization {
-  constructor(private readonly d: DeviceAuthorizationDeps) {}
+  readonly #guesses: UserCodeGuesses;
+
+  constructor(private readonly d: DeviceAuthorizationDeps) {
+    this.#guesses = new UserCodeGuesses(d.clock, d.maxWrongUserCodes, USER_CODE_GUESS_WINDOW_S * 1000);
+  }
 
   /** A new device code for the CLI (user codes are retried on the rare collision). */
   async start(): Promise<DeviceAuthorizationResponse> {
@@ -71,11 +78,22 @@ export class DeviceAuthorization {
     }
   }
 
-  /** The pending device code a typed user code names, or a refusal. Parses untrusted input. */
-  async pendingFor(rawUserCode: string): Promise<DeviceCode> {
+  /**
+   * The pending device code a typed user code names, or a refusal. After too many wrong codes
+   * from `who`, every code is refused unread, right or wrong. Parses untrusted input.
+   */
+  async pendingFor(rawUserCode: string, who: Guesser): Promise<DeviceCode> {
+    const wait = this.#guesses.blockedFor(who);
+    if (wait > 0) {
+      const minutes = Math.ceil(wait / 60);
+      throw new LatchkeyError<AuthErrorCode>('AUTH_TOO_MANY_USER_CODES',
+        `too many wrong codes were entered from this browser or network: wait ${minutes} minute${minutes === 1 ? '' : 's'}, then type the code your terminal shows exactly (run \`latchkey auth login --headless\` again if it has expired)`,
+        { retryAfter: wait });
+    }
     const userCode = normalizeUserCode(rawUserCode);
     const d = userCode ? await this.d.store.findDeviceCode({ userCodeHash: sha256(userCode) }) : undefined;
     if (!d || d.status !== 'pending' || this.#expired(d)) {
+      this.#guesses.wrong(who);
       throw refuse('AUTH_USER_CODE_INVALID', 'that code is unknown, already used or expired: check the code your terminal shows, or run `latchkey auth login --headless` again');
     }
     return d;

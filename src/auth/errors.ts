@@ -13,6 +13,7 @@ export type AuthErrorCode =
   | 'AUTH_UNKNOWN_PROVIDER'        // provider= names none of them
   | 'AUTH_CSRF'                    // the device approval form was not posted from our own page
   | 'AUTH_USER_CODE_INVALID'       // the user code is unknown, used or expired
+  | 'AUTH_TOO_MANY_USER_CODES'     // too many wrong user codes from this browser or network: wait
   | 'AUTH_AUTHORIZATION_PENDING'   // device flow: not approved yet (keep polling)
   | 'AUTH_SLOW_DOWN'               // device flow: polled faster than the interval
   | 'AUTH_DEVICE_CODE_EXPIRED'     // device flow: nobody approved in time
@@ -36,6 +37,7 @@ export const AUTH_ERROR_STATUS: Record<AuthErrorCode, number> = {
   AUTH_UNKNOWN_PROVIDER: 400,
   AUTH_CSRF: 403,
   AUTH_USER_CODE_INVALID: 400,
+  AUTH_TOO_MANY_USER_CODES: 429,
   AUTH_AUTHORIZATION_PENDING: 400,
   AUTH_SLOW_DOWN: 400,
   AUTH_DEVICE_CODE_EXPIRED: 400,

@@ -40,7 +40,9 @@ export function humanLoginExtension(opts: HumanLoginOptions = {}): (parts: Parts
       refreshTokenTtl: config.refreshTokenTtl,
       refreshTokenMaxAge: config.refreshTokenMaxAge,
     });
-    const device = new DeviceAuthorization({ store, clock, issuerUrl, ttl: config.deviceCodeTtl, interval: config.deviceCodeInterval });
+    const device = new DeviceAuthorization({ store, clock, issuerUrl, ttl: config.deviceCodeTtl, interval: config.deviceCodeInterval,
+      maxWrongUserCodes: config.deviceCodeMaxGuesses,
+    });
     const browser = new BrowserLogin({ store, iam, providers, device, clock, issuerUrl });
     const devUserId = config.dev ? await setUpDevUser(iam, parts.store, issuerUrl) : undefined;
 

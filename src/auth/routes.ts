@@ -58,7 +58,8 @@ export function humanLoginRoutes(app: FastifyInstance, d: HumanLoginRouteDeps): 
   });
 
   app.get(PATHS.device, { config: pub, schema: schema('Device login page: confirm the code the terminal shows') }, async (req, reply) => {
-    const csrf = newSecret();
+    // The browser keeps its cookie across reloads: wrong codes are counted per browser.
+    const csrf = cookies.read(req, 'csrf') ?? newSecret();
     cookies.set(reply, 'csrf', csrf, LOGIN_STATE_TTL_S);
     const typed = readParams(queryOf(req), ['user_code']).user_code;
     const userCode = typed === undefined ? undefined : normalizeUserCode(typed);
@@ -71,7 +72,7 @@ export function humanLoginRoutes(app: FastifyInstance, d: HumanLoginRouteDeps): 
     if (!cookie || !p.csrf || !sameSecret(cookie, p.csrf)) {
       throw new LatchkeyError<AuthErrorCode>('AUTH_CSRF', `this form was not sent from the device page: open ${d.issuerUrl}${PATHS.device} and enter the code again`);
     }
-    const pending = await d.device.pendingFor(p.user_code ?? '');
+    const pending = await d.device.pendingFor(p.user_code ?? '', { browser: cookie, address: req.ip });
     const secret = newSecret();
     const begun = await d.browser.beginDevice(pending.deviceCodeHash, p.provider, secret);
     return go(reply, begun, secret, () => `${PATHS.device}?user_code=${encodeURIComponent(p.user_code ?? '')}`);

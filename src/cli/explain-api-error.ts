@@ -93,8 +93,15 @@ export function explainApiError(f: ApiFailure): CliError {
   const body = (typeof f.body === 'object' && f.body !== null ? f.body : {}) as { code?: unknown; message?: unknown };
   const code = typeof body.code === 'string' ? body.code : `HTTP_${f.status}`;
   const serverMessage = typeof body.message === 'string' ? body.message : undefined;
+  // A write rule's refusal (grant, define, act as) names a capability other than the route's:
+  // the server's words say which one on which group, and no binding of ours would be the fix.
+  const writeRule = code === 'PERMISSION_DENIED' && serverMessage !== undefined && / lacks \S+ on \S+/.test(serverMessage);
   // For a missing binding our hint names the binding to create; the server's words go to -v.
-  const say = serverMessage && code !== 'PERMISSION_DENIED' ? `: ${serverMessage}` : '';
+  const say = serverMessage && (code !== 'PERMISSION_DENIED' || writeRule) ? `: ${serverMessage}` : '';
+  if (writeRule) {
+    const hint = 'you can only grant, put into a role, or take over (by changing who may assume an identity) capabilities you hold on that group; nothing was changed — ask someone who holds it there';
+    return new CliError('SERVER_ERROR', `cannot ${f.op.what}${say}`, { serverCode: code, hint, details: [f.trace] });
+  }
   const details = [f.trace, ...(serverMessage ? [`server: ${serverMessage}`] : [])];
   return new CliError('SERVER_ERROR', `cannot ${f.op.what}${say}`, { serverCode: code, hint: hintFor(code, f), details });
 }

@@ -19,10 +19,18 @@ export interface IdentityRecord {
   warnings?: string[];
 }
 
-/** A role binding as listed: with display names. */
-export interface BindingRecord extends RoleBinding {
+/**
+ * A role binding as listed: with display names. An invitation (a binding made for an email
+ * before that person first logs in) has `pending: true`, `email` and `expiresAt`, no identity.
+ */
+export interface BindingRecord extends Omit<RoleBinding, 'identity' | 'updatedAt'> {
+  identity?: string;
+  updatedAt?: string;
   roleName?: string;
   identityName?: string;
+  pending?: true;
+  email?: string;
+  expiresAt?: string;
 }
 
 export const GROUP_COLUMNS: readonly Column<Group>[] = [
@@ -51,7 +59,8 @@ export const ROLE_COLUMNS: readonly Column<Role>[] = [
 
 export const BINDING_COLUMNS: readonly Column<BindingRecord>[] = [
   { header: 'ID', value: (b) => b.id },
-  { header: 'IDENTITY', value: (b) => b.identityName ?? b.identity },
+  { header: 'IDENTITY', value: (b) => (b.pending ? b.email ?? '' : b.identityName ?? b.identity ?? '') },
   { header: 'ROLE', value: (b) => b.roleName ?? b.role },
   { header: 'GROUP', value: (b) => b.group },
+  { header: 'STATUS', value: (b) => (b.pending ? `pending until ${b.expiresAt ?? '?'}` : 'active') },
 ];

@@ -60,6 +60,7 @@ export function loadServerConfig(flags: Record<string, string | boolean | undefi
     stsTimeout: (raw.stsTimeout as number | undefined) ?? 5000,
     stsConnectTimeout: (raw.stsConnectTimeout as number | undefined) ?? 2000,
     authzCacheTtl: (raw.authzCacheTtl as number | undefined) ?? 5000,
+    inviteTtl: (raw.inviteTtl as number | undefined) ?? 7 * 86400,
     bodyLimit: (raw.bodyLimit as number | undefined) ?? 65536,
     trustProxy: (raw.trustProxy as boolean | undefined) ?? false,
     shutdownTimeout: (raw.shutdownTimeout as number | undefined) ?? 10,
@@ -69,6 +70,7 @@ export function loadServerConfig(flags: Record<string, string | boolean | undefi
     refreshTokenMaxAge: (raw.refreshTokenMaxAge as number | undefined) ?? 30 * 86400,
     deviceCodeTtl: (raw.deviceCodeTtl as number | undefined) ?? 600,
     deviceCodeInterval: (raw.deviceCodeInterval as number | undefined) ?? 5,
+    deviceCodeMaxGuesses: (raw.deviceCodeMaxGuesses as number | undefined) ?? 5,
     dev,
   };
   if (cfg.keyPublishAhead >= cfg.keyRotation) {

@@ -157,6 +157,11 @@ export const SERVER_SETTINGS = {
     doc: "How long an identity's role bindings, and its record (the rule an exchange is matched against), are cached per replica (changes made on the same replica apply at once).",
     defaultDoc: '5000', parse: parseIntIn(0, 600000),
   }),
+  inviteTtl: setting({
+    key: 'inviteTtl', flag: 'invite-ttl', env: 'LATCHKEY_INVITE_TTL', arg: 'DURATION',
+    doc: 'How long an invitation (a role binding made for an email address before that person first logs in) can be claimed; then it expires and is removed.',
+    defaultDoc: '7d', parse: parseDurationIn(300, 90 * 86400),
+  }),
   bodyLimit: setting({
     key: 'bodyLimit', flag: 'body-limit', env: 'LATCHKEY_BODY_LIMIT', arg: 'BYTES',
     doc: 'Largest request body accepted.',
@@ -201,6 +206,11 @@ export const SERVER_SETTINGS = {
     key: 'deviceCodeInterval', flag: 'device-code-interval', env: 'LATCHKEY_DEVICE_CODE_INTERVAL', arg: 'DURATION',
     doc: 'Least time between two polls of a headless login; faster polls are told to slow down.',
     defaultDoc: '5s', parse: parseDurationIn(1, 60),
+  }),
+  deviceCodeMaxGuesses: setting({
+    key: 'deviceCodeMaxGuesses', flag: 'device-code-max-guesses', env: 'LATCHKEY_DEVICE_CODE_MAX_GUESSES', arg: 'N',
+    doc: 'Wrong codes one browser may type on the device page before it must wait 15 minutes (one client address or IPv6 /64: four times as many).',
+    defaultDoc: '5', parse: parseIntIn(1, 100),
   }),
   dev: setting({
     key: 'dev', flag: 'dev', env: 'LATCHKEY_DEV',

@@ -56,6 +56,13 @@ export async function buildApp(d: AppDeps): Promise<FastifyInstance> {
     },
   });
   installErrorHandler(app);
+  // Nothing this API answers may sit in a shared or browser cache: tokens (/sts/exchange, the
+  // OAuth endpoints), refresh tokens, IAM records, and the refusals of each. A route that means
+  // to be cached (discovery, JWKS) sets its own Cache-Control, which is kept.
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
   installRouteAuth(app, d.issuer, d.iam, d.apiAudience);
   wellKnownRoutes(app, { discovery: d.discovery, keys: d.keys, ready: d.ready });
   groupRoutes(app, d.iam);

@@ -28,7 +28,9 @@ export function installErrorHandler(app: FastifyInstance): void {
       const status = statusOf(err.code);
       const level = status >= 500 ? 'error' : 'info';
       req.log[level]({ code: err.code, detail: err.detail }, 'request refused');
-      const retryAfter = status === 503 ? retryAfterOf(err) : undefined;
+      // 429: how long the caller is locked out (device code guesses), as the refusal says.
+      const hinted = typeof err.detail?.retryAfter === 'number' ? err.detail.retryAfter : undefined;
+      const retryAfter = status === 503 ? retryAfterOf(err) : status === 429 ? hinted : undefined;
       return send(reply, err.code as ErrorCode, status >= 500 && err.code === 'INTERNAL' ? 'internal error' : err.message, retryAfter);
     }
     const fe = err as FastifyError;

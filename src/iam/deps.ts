@@ -9,6 +9,8 @@ export interface IamDeps {
   authorizer: Authorizer;
   /** Identity records as the exchange reads them; IAM writes invalidate it. */
   identityCache: IdentityCache;
+  /** How long an invitation (a binding by email) can be claimed, in seconds. */
+  inviteTtlSeconds: number;
 }
 
 /** Page size: 1–1000, default 1000. */

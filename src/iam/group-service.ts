@@ -64,6 +64,8 @@ export class GroupService {
   async delete(actor: Actor, id: string): Promise<DeletedTree> {
     const deleted = await this.d.store.transaction(async (tx) => {
       if (!(await tx.getGroup(id))) throw notFound('group', id);
+      // Deleting the tree deletes the role bindings in it.
+      await this.d.authorizer.requireUnbind(actor.caller, [id], 'delete a group (deleting it deletes the role bindings in it)', tx);
       const removed = await tx.deleteGroupTree(id);
       await recordAudit(tx, actor, this.d.clock(), 'groups.delete', id, null, { ...removed });
       return removed;

@@ -19,10 +19,18 @@ export class IamService {
   readonly roles: RoleService;
   readonly bindings: BindingService;
 
-  constructor(private readonly store: Store, private readonly clock: () => Date, authzCacheTtlMs: number) {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: () => Date,
+    authzCacheTtlMs: number,
+    options: { inviteTtlSeconds?: number } = {},
+  ) {
     this.authorizer = new Authorizer(store, clock, authzCacheTtlMs);
     this.identityCache = new IdentityCache(store, clock, authzCacheTtlMs);
-    const deps: IamDeps = { store, clock, authorizer: this.authorizer, identityCache: this.identityCache };
+    const deps: IamDeps = {
+      store, clock, authorizer: this.authorizer, identityCache: this.identityCache,
+      inviteTtlSeconds: options.inviteTtlSeconds ?? 7 * 86400,
+    };
     this.groups = new GroupService(deps);
     this.identities = new IdentityService(deps);
     this.roles = new RoleService(deps);

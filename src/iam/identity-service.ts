@@ -59,6 +59,10 @@ export class IdentityService {
       const hasRule = input.awsIdentity !== undefined || input.aws_identity !== undefined;
       const { relationship, warnings } = hasRule ? parseRelationship(input) : { relationship: cur.relationship, warnings: [] };
       const next: Identity = { ...cur, name, description, relationship, updatedAt: this.d.clock().toISOString() };
+      if (!sameRelationship(cur.relationship, relationship)) {
+        // Act as: the rule decides who becomes this identity, and so who holds what it is bound to.
+        await this.d.authorizer.requireActAs(actor.caller, cur.parentId ?? id, await tx.effectiveBindings(id), tx);
+      }
       await tx.updateIdentity(next);
       await recordAudit(tx, actor, this.d.clock(), 'identity.update', id, null, { name, warnings });
       return { identity: next, warnings };
@@ -69,8 +73,10 @@ export class IdentityService {
 
   async delete(actor: Actor, id: string): Promise<void> {
     await this.d.store.transaction(async (tx) => {
+      const bindings = await tx.effectiveBindings(id);
+      await this.d.authorizer.requireUnbind(actor.caller, bindings.map((b) => b.group), 'delete an identity bound here (deleting it deletes its role bindings)', tx);
       if (!(await tx.deleteIdentity(id))) throw notFound('identity', id);
-      await recordAudit(tx, actor, this.d.clock(), 'identity.delete', id, null);
+      await recordAudit(tx, actor, this.d.clock(), 'identity.delete', id, null, { bindings: bindings.length });
     });
     this.d.identityCache.invalidate(id);
     this.d.authorizer.invalidate(id);
@@ -113,6 +119,20 @@ export class IdentityService {
     this.d.identityCache.invalidate(out.identity.id);
     return out;
   }
+}
+
+/** True when both relationships admit exactly the same callers (same kind, same rule). */
+export function sameRelationship(a: Relationship, b: Relationship): boolean {
+  return canonicalJson(a) === canonicalJson(b);
+}
+
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
 }
 
 /** The relationship of a create/update body: exactly one rule, compiled and checked. */

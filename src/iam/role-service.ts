@@ -63,6 +63,7 @@ export class RoleService {
     const capabilities = checkCapabilities(input.capabilities);
     if (BUILTIN_ROLES.some((b) => b.name === name)) throw new LatchkeyError<IamErrorCode>('ALREADY_EXISTS', `"${name}" is a built-in role; choose another name`);
     if (!(await this.d.store.getGroup(parent))) throw notFound('parent group', parent);
+    await this.d.authorizer.requireDefine(actor.caller, 'create', parent, capabilities);
     const now = this.d.clock().toISOString();
     const role: Role = { id: newChildUidp(parent), parentId: parent, name, description, capabilities, createdAt: now, updatedAt: now };
     await this.d.store.transaction(async (tx) => {
@@ -91,6 +92,9 @@ export class RoleService {
         capabilities: input.capabilities === undefined ? cur.capabilities : checkCapabilities(input.capabilities),
         updatedAt: this.d.clock().toISOString(),
       };
+      // Every binding of this role sits at or below its group: holding each capability there
+      // means the change gives no one anything the caller does not hold where they are bound.
+      await this.d.authorizer.requireDefine(actor.caller, 'update', cur.parentId, next.capabilities, tx);
       await tx.updateRole(next);
       await recordAudit(tx, actor, this.d.clock(), 'roles.update', id, null, { name: next.name, capabilities: next.capabilities });
       return next;

@@ -68,13 +68,17 @@ export interface RoleBinding {
   updatedAt: string;
 }
 
-/** An owner named by email before that person has ever logged in. */
+/**
+ * An invitation: a role granted to an email address before that person first logs in. Their
+ * first login with that (verified) email claims it once; it expires at `expiresAt`.
+ */
 export interface PendingBinding {
   id: string;
   group: string;
   email: string;
   role: string;
   createdAt: string;
+  expiresAt: string;
 }
 
 export interface AuditEvent {

@@ -1,5 +1,5 @@
 // Public surface of the oidc context: our own signing keys, tokens and discovery.
-export { SigningKeys, type KeyScheduleOptions } from './signing-keys.js';
+export { SigningKeys, type KeyScheduleOptions, type UnknownKidReloadLimit } from './signing-keys.js';
 export { TokenIssuer, type MintRequest, type Principal } from './token-issuer.js';
 export { discoveryDocument } from './discovery.js';
 export type { TokenErrorCode } from './errors.js';

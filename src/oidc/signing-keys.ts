@@ -22,16 +22,30 @@ export interface KeyScheduleOptions {
 
 const EXPIRY_MARGIN_S = 300;
 
+/**
+ * How often a token with an unknown `kid` may make this replica reload keys from the store.
+ * `now` is a monotonic millisecond clock (the schedule's clock may be frozen in tests).
+ */
+export interface UnknownKidReloadLimit {
+  intervalMs: number;
+  now: () => number;
+}
+
+const UNKNOWN_KID_RELOAD: UnknownKidReloadLimit = { intervalMs: 1000, now: () => performance.now() };
+
 export class SigningKeys {
   #keys: SigningKey[] = [];
   #imported = new Map<string, CryptoKey>();
   #current: { kid: string; key: CryptoKey; sign: JwtSigner } | undefined;
   #jwks: { keys: JWK[] } = { keys: [] };
+  /** The last reload an unknown kid caused: when it began, and its outcome (shared by every waiter). */
+  #kidReload: { at: number; done: Promise<void>; settled: boolean } | undefined;
 
   constructor(
     private readonly store: Store,
     private readonly clock: () => Date,
     private readonly opts: KeyScheduleOptions,
+    private readonly kidReload: UnknownKidReloadLimit = UNKNOWN_KID_RELOAD,
   ) {}
 
   /** Loads keys, creates the first or the next key when due, drops expired ones. */
@@ -64,14 +78,24 @@ export class SigningKeys {
     return this.#jwks;
   }
 
-  /** The public key for `kid`, reloading once from the store when a replica made it. */
+  /**
+   * The public key for `kid`, reloading from the store when a replica made it. The kid comes from
+   * an unverified token, so reloads are limited: at most one begins per interval, and every
+   * request that meets an unknown kid meanwhile waits on that one (or finds no key). A reload still
+   * in flight is never doubled.
+   */
   async publicKey(kid: string): Promise<CryptoKey | undefined> {
-    let key = this.#imported.get(kid);
-    if (!key) {
-      await this.refresh();
-      key = this.#imported.get(kid);
+    const key = this.#imported.get(kid);
+    if (key) return key;
+    const now = this.kidReload.now();
+    let reload = this.#kidReload;
+    if (!reload || (reload.settled && now - reload.at >= this.kidReload.intervalMs)) {
+      const begun = { at: now, settled: false, done: this.refresh() };
+      begun.done.then(() => { begun.settled = true; }, () => { begun.settled = true; });
+      this.#kidReload = reload = begun;
     }
-    return key;
+    await reload.done;
+    return this.#imported.get(kid);
   }
 
   /** Synchronous lookup of a loaded key (no reload). */

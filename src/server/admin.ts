@@ -15,7 +15,7 @@ export async function runAdmin(argv: string[]): Promise<void> {
     root.command('bootstrap')
       .description('Create an organization and name its first owner by email, before they have ever logged in.')
       .requiredOption('--org <NAME>', 'name of the organization to create')
-      .requiredOption('--owner-email <EMAIL>', "email of the first owner; their first login binds them as owner")
+      .requiredOption('--owner-email <EMAIL>', "email of the first owner; their first login (with that email verified by the provider) binds them as owner, until --invite-ttl has passed")
       .option('-o, --output <FORMAT>', 'table or id', 'table'),
   );
   bootstrap.action(async (opts: Record<string, unknown>) => {
@@ -31,9 +31,10 @@ export async function runAdmin(argv: string[]): Promise<void> {
         const iam = new IamService(store, () => new Date(), 0);
         await iam.init();
         const org = await iam.groups.createOrganization(OPERATOR, { name: opts.org, description: '' });
-        await iam.bindings.create(OPERATOR, org.id, { email, role: builtinRoleId('owner') });
+        const invitation = await iam.bindings.create(OPERATOR, org.id, { email, role: builtinRoleId('owner') }, { inviteTtlSeconds: config.inviteTtl });
+        const expires = 'expiresAt' in invitation ? invitation.expiresAt : '';
         if (opts.output === 'id') process.stdout.write(`${org.id}\n`);
-        else process.stdout.write(`Created organization ${org.name} (${org.id}).\n${email} becomes its owner at first login.\n`);
+        else process.stdout.write(`Created organization ${org.name} (${org.id}).\n${email} becomes its owner at first login (invitation ${invitation.id}, claimable until ${expires}).\n`);
       } finally {
         await store.close();
       }

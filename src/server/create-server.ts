@@ -47,6 +47,8 @@ export interface ServerExtension {
 }
 
 const KEY_REFRESH_MS = 60_000;
+/** How often expired invitations are removed (and audited as expired). */
+const INVITATION_SWEEP_MS = 10 * 60_000;
 
 export async function createServer(config: ServerConfig, opts: CreateServerOptions = {}): Promise<ServerParts> {
   const clock = opts.clock ?? (() => new Date());
@@ -72,7 +74,7 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
     });
     await keys.refresh();
     const issuer = new TokenIssuer(keys, config.issuerUrl, clock);
-    const iam = new IamService(store, clock, config.authzCacheTtl);
+    const iam = new IamService(store, clock, config.authzCacheTtl, { inviteTtlSeconds: config.inviteTtl });
     await iam.init();
     const sts = opts.sts ?? createStsClient({
       overrides: config.stsEndpoints,
@@ -112,6 +114,12 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
       keys.refresh().catch((err) => app.log.error({ err }, 'signing key refresh failed'));
     }, KEY_REFRESH_MS);
     timer.unref();
+    const sweepInvitations = () => {
+      iam.bindings.sweepExpiredInvitations().catch((err) => app.log.error({ err }, 'expired invitation sweep failed'));
+    };
+    sweepInvitations();
+    const inviteTimer = setInterval(sweepInvitations, INVITATION_SWEEP_MS);
+    inviteTimer.unref();
     let closed = false;
     return {
       ...base, app,
@@ -119,6 +127,7 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
         if (closed) return;
         closed = true;
         clearInterval(timer);
+        clearInterval(inviteTimer);
         await app.close();
         for (const e of extensions) await e.close?.();
         await sts.close?.();

@@ -58,6 +58,15 @@ export interface BindingQuery extends TreeFilter, Page {
   group?: string;
 }
 
+export interface PendingBindingQuery extends TreeFilter, Page {
+  email?: string;
+  /** Invitations directly on this group. */
+  group?: string;
+  role?: string;
+  /** Only invitations that expire at or before this instant (ISO 8601). */
+  expiredAt?: string;
+}
+
 /**
  * Audit events are listed newest first (`at`, then id, both descending); `after` is the id of
  * the last event of the previous page.
@@ -131,7 +140,8 @@ export interface StoreTx {
   effectiveBindings(identity: string): Promise<EffectiveBinding[]>;
 
   insertPendingBinding(p: PendingBinding): Promise<void>;
-  listPendingBindings(q: { email?: string; group?: string }): Promise<PendingBinding[]>;
+  getPendingBinding(id: string): Promise<PendingBinding | undefined>;
+  listPendingBindings(q: PendingBindingQuery): Promise<PendingBinding[]>;
   deletePendingBinding(id: string): Promise<boolean>;
 
   listSigningKeys(): Promise<SigningKey[]>;

@@ -6,7 +6,7 @@ import type { AuthorizationCode, DeviceCode, DeviceCodeStatus, LoginState, Refre
 import type { AuditEvent, Group, Identity, PendingBinding, Role, RoleBinding } from '../iam/types.js';
 import type { Backend } from './backend.js';
 import type {
-  AuditQuery, BindingQuery, DeletedTree, EffectiveBinding, GroupQuery, IdentityQuery, RoleQuery, SigningKey, StoreTx,
+  AuditQuery, BindingQuery, DeletedTree, EffectiveBinding, GroupQuery, IdentityQuery, PendingBindingQuery, RoleQuery, SigningKey, StoreTx,
 } from './contract.js';
 import { auditConflicts, insertAudit, insertAudits, listAudit } from './queries/audit-events.js';
 import {
@@ -25,7 +25,7 @@ import {
 } from './queries/identities.js';
 import { deleteExpiredLoginStates, insertLoginState, loginStateConflicts, takeLoginState } from './queries/login-states.js';
 import {
-  deletePendingBinding, insertPendingBinding, listPendingBindings, pendingBindingConflicts,
+  deletePendingBinding, getPendingBinding, insertPendingBinding, listPendingBindings, pendingBindingConflicts,
 } from './queries/pending-bindings.js';
 import {
   deleteEndedRefreshFamilies, getRefreshToken, insertRefreshToken, markRefreshTokenUsed, refreshTokenConflicts, revokeRefreshFamily,
@@ -70,7 +70,8 @@ export class KyselyTx implements StoreTx {
   insertPendingBinding(p: PendingBinding): Promise<void> {
     return this.guard(() => insertPendingBinding(this.db, p), pendingBindingConflicts(p));
   }
-  listPendingBindings(q: { email?: string; group?: string }): Promise<PendingBinding[]> {
+  getPendingBinding(id: string): Promise<PendingBinding | undefined> { return this.guard(() => getPendingBinding(this.db, id)); }
+  listPendingBindings(q: PendingBindingQuery): Promise<PendingBinding[]> {
     return this.guard(() => listPendingBindings(this.db, q));
   }
   deletePendingBinding(id: string): Promise<boolean> { return this.guard(() => deletePendingBinding(this.db, id)); }

@@ -8,7 +8,8 @@
 import type { Expression, Kysely } from 'kysely';
 import { initialSchema } from './migrations/0001-initial-schema.js';
 import { humanLogin } from './migrations/0002-human-login.js';
-import { heartbeat } from './migrations/0003-heartbeat.js';
+import { invitationExpiry } from './migrations/0003-invitation-expiry.js';
+import { heartbeat } from './migrations/0004-heartbeat.js';
 
 /** What a migration may need to know about the backend it runs on. */
 export interface MigrationContext {
@@ -32,5 +33,6 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   initialSchema,
   humanLogin,
+  invitationExpiry,
   heartbeat,
 ];

@@ -56,6 +56,8 @@ export interface PendingBindingsTable {
   email: string;
   role_id: string;
   created_at: string;
+  /** Set on every row since migration 3. */
+  expires_at: string | null;
 }
 
 export interface SigningKeysTable {

@@ -3,6 +3,11 @@
 // are queued, and on close) instead of one durable commit per request. What is at risk on a
 // hard crash is at most one interval of exchange records; IAM changes are never batched.
 //
+// Granted exchanges are recorded one by one. Refusals are not: anyone may ask for any identity,
+// so they are counted per identity, code and window (refusal-tally.ts) and each aggregate is
+// written once its window has ended (or on close) — and only when the identity exists: a refusal
+// for an identity that does not exist writes nothing into any organization's audit log.
+//
 // When the database is away, a failed batch is kept (in memory, oldest first) and retried with
 // back-off until it is written; batches are written with "skip ids already stored", so a batch
 // whose commit did land before the connection died is not written twice. Past `maxPending`
@@ -15,6 +20,12 @@
 import type { AuditEvent } from '../iam/index.js';
 import { isUidp, newAuditEventId, rootOf } from '../iam/index.js';
 import type { Store } from '../store/contract.js';
+import { RefusalTally, type RefusalAggregate } from './refusal-tally.js';
+
+/** One audit row per identity × refusal code × this window. */
+export const REFUSAL_WINDOW_MS = 60_000;
+/** Refusal aggregates held at most; a full tally is written at once. */
+const MAX_REFUSAL_AGGREGATES = 10_000;
 
 export interface ExchangeAuditEntry {
   identity: unknown;
@@ -40,19 +51,23 @@ export interface ExchangeAuditOptions {
 }
 
 /** Where the audit writer reports a failed write or dropped records (the server's log). */
-export type ExchangeAuditLog = (level: 'warn' | 'error', msg: string, fields: object) => void;
+export type ExchangeAuditLog = (level: 'warn' | 'error', msg: string, fields: { err?: unknown } & Record<string, unknown>) => void;
 
 export class ExchangeAudit {
   /** Records dropped since start: the database was away for longer than `maxPending` records. */
   droppedTotal = 0;
   /** Records written since start. */
   writtenTotal = 0;
+  /** Granted exchanges, and refusal aggregates already checked, waiting to be written. */
   #queue: AuditEvent[] = [];
+  /** Refusal aggregates out of the tally whose identity could not be checked yet (database away). */
+  #unchecked: RefusalAggregate[] = [];
   #inFlight = 0;
   #failures = 0;
   #droppedSinceLog = 0;
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> = Promise.resolve();
+  #refusals = new RefusalTally(REFUSAL_WINDOW_MS, MAX_REFUSAL_AGGREGATES);
   readonly #o: Required<ExchangeAuditOptions>;
 
   constructor(
@@ -64,22 +79,30 @@ export class ExchangeAudit {
     this.#o = { intervalMs: 250, maxBatch: 500, chunk: 32, maxPending: 50_000, maxRetryDelayMs: 2000, ...opts };
   }
 
-  /** Records not yet written (queued, being written, or waiting for the database). */
+  /** Records not yet written (queued, being written, or waiting for the database); open refusal windows not counted. */
   get pending(): number {
-    return this.#queue.length + this.#inFlight;
+    return this.#queue.length + this.#unchecked.length + this.#inFlight;
   }
 
   record(e: ExchangeAuditEntry): void {
     const identity = isUidp(e.identity) ? e.identity : null;
+    if (!e.granted) {
+      // Something that is not a UIDP names no identity: nothing to record.
+      if (identity === null) return;
+      const full = this.#refusals.add(identity, e.code ?? 'UNKNOWN', this.clock(), e.remoteAddr, e.details);
+      if (full) void this.flush(true);
+      else this.#schedule();
+      return;
+    }
     this.#queue.push({
       id: newAuditEventId(),
       at: this.clock().toISOString(),
       actor: identity ?? 'anonymous',
-      action: e.granted ? 'sts.exchange' : 'sts.exchange.denied',
+      action: 'sts.exchange',
       target: identity ?? '',
       group: identity ? rootOf(identity) : null,
       remoteAddr: e.remoteAddr,
-      details: e.code ? { code: e.code, ...e.details } : e.details,
+      details: e.details,
     });
     this.#bound();
     // While the database is away, only the retry timer writes: records do not hammer it.
@@ -87,50 +110,78 @@ export class ExchangeAudit {
     else this.#schedule();
   }
 
-  /** Writes everything queued so far in one transaction, `chunk` rows per statement. */
-  flush(): Promise<void> {
+  /**
+   * Writes everything queued so far and the refusal aggregates whose window has ended (with
+   * `allRefusals`, every one: on close) in one transaction, `chunk` rows per statement. A batch
+   * that fails is kept for the next attempt.
+   */
+  flush(allRefusals = false): Promise<void> {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     const batch = this.#queue;
     this.#queue = [];
-    if (batch.length === 0) return this.#flushing;
-    this.#inFlight += batch.length;
+    const refused = [...this.#unchecked, ...this.#refusals.take(this.clock(), allRefusals)];
+    this.#unchecked = [];
+    // Open windows are written when they end: look again then.
+    if (this.#refusals.size > 0) this.#schedule();
+    if (batch.length === 0 && refused.length === 0) return this.#flushing;
+    const taken = batch.length + refused.length;
+    this.#inFlight += taken;
     this.#flushing = this.#flushing.then(async () => {
+      let events = batch;
       try {
-        await this.store.transaction(async (tx) => {
-          for (let i = 0; i < batch.length; i += this.#o.chunk) {
-            if (i > 0) await nextTurn();
-            await tx.insertAudits(batch.slice(i, i + this.#o.chunk), { skipExisting: true });
-          }
-        });
-        this.#inFlight -= batch.length;
-        this.writtenTotal += batch.length;
-        if (this.#failures > 0) this.log('warn', 'exchange audit records written after the database came back', { written: batch.length });
-        this.#failures = 0;
+        if (refused.length > 0) events = [...batch, ...(await this.#refusalEvents(refused))];
       } catch (err) {
-        this.#inFlight -= batch.length;
-        this.#failures++;
-        this.#queue = batch.concat(this.#queue);
-        this.#bound();
-        this.log('error', 'exchange audit write failed; records kept and retried', { err, pending: this.#queue.length });
-        this.#schedule();
+        this.#failed(err, taken, batch, refused);
+        return;
       }
+      try {
+        if (events.length > 0) {
+          await this.store.transaction(async (tx) => {
+            for (let i = 0; i < events.length; i += this.#o.chunk) {
+              if (i > 0) await nextTurn();
+              await tx.insertAudits(events.slice(i, i + this.#o.chunk), { skipExisting: true });
+            }
+          });
+        }
+      } catch (err) {
+        this.#failed(err, taken, events, []);
+        return;
+      }
+      this.#inFlight -= taken;
+      this.writtenTotal += events.length;
+      if (this.#failures > 0) this.log('warn', 'exchange audit records written after the database came back', { written: events.length });
+      this.#failures = 0;
       this.#logDropped();
     });
     return this.#flushing;
   }
 
-  /** At shutdown: one last write; what it could not write is counted as dropped and logged. */
+  /** At shutdown: one last write of everything; what it could not write is counted as dropped and logged. */
   async close(): Promise<void> {
-    await this.flush();
+    await this.flush(true);
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
-    if (this.#queue.length > 0) {
-      this.droppedTotal += this.#queue.length;
-      this.#droppedSinceLog += this.#queue.length;
+    const left = this.#queue.length + this.#unchecked.length;
+    if (left > 0) {
+      this.droppedTotal += left;
+      this.#droppedSinceLog += left;
       this.#queue = [];
+      this.#unchecked = [];
       this.#logDropped();
     }
+  }
+
+  /** Keeps what a failed flush took (in front: oldest first) and schedules the next attempt. */
+  #failed(err: unknown, taken: number, events: AuditEvent[], unchecked: RefusalAggregate[]): void {
+    this.#inFlight -= taken;
+    this.#failures++;
+    this.#queue = events.concat(this.#queue);
+    this.#unchecked = unchecked.concat(this.#unchecked);
+    this.#bound();
+    this.log('error', 'exchange audit write failed; records kept and retried', { err, pending: this.pending });
+    this.#schedule();
+    this.#logDropped();
   }
 
   #schedule(): void {
@@ -142,12 +193,15 @@ export class ExchangeAudit {
 
   /** Drops the oldest records past `maxPending`. */
   #bound(): void {
-    const over = this.#queue.length + this.#inFlight - this.#o.maxPending;
+    let over = this.pending - this.#o.maxPending;
     if (over <= 0) return;
-    const n = Math.min(over, this.#queue.length);
-    this.#queue.splice(0, n);
-    this.droppedTotal += n;
-    this.#droppedSinceLog += n;
+    for (const list of [this.#unchecked, this.#queue]) {
+      const n = Math.min(over, list.length);
+      list.splice(0, n);
+      this.droppedTotal += n;
+      this.#droppedSinceLog += n;
+      over -= n;
+    }
   }
 
   #logDropped(): void {
@@ -156,6 +210,28 @@ export class ExchangeAudit {
       dropped: this.#droppedSinceLog, droppedTotal: this.droppedTotal, maxPending: this.#o.maxPending,
     });
     this.#droppedSinceLog = 0;
+  }
+
+  /** The aggregates of identities that exist, as audit events (one read per identity, `chunk` at a time). */
+  async #refusalEvents(refused: RefusalAggregate[]): Promise<AuditEvent[]> {
+    const ids = [...new Set(refused.map((r) => r.identity))];
+    const existing = new Set<string>();
+    for (let i = 0; i < ids.length; i += this.#o.chunk) {
+      if (i > 0) await nextTurn();
+      const part = ids.slice(i, i + this.#o.chunk);
+      const found = await Promise.all(part.map((id) => this.store.getIdentity(id)));
+      part.forEach((id, j) => { if (found[j]) existing.add(id); });
+    }
+    return refused.filter((r) => existing.has(r.identity)).map((r) => ({
+      id: newAuditEventId(),
+      at: r.first,
+      actor: r.identity,
+      action: 'sts.exchange.denied',
+      target: r.identity,
+      group: rootOf(r.identity),
+      remoteAddr: r.remoteAddr,
+      details: { ...r.details, code: r.code, count: r.count, first: r.first, last: r.last, windowSeconds: r.windowSeconds, remoteAddrs: r.remoteAddrs },
+    }));
   }
 }
 

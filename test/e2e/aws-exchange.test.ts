@@ -13,6 +13,7 @@ import { decodeJwt } from 'jose';
 import { createStsClient } from '../../src/aws/index.js';
 import { startAwsEmulator, type AwsEmulator } from '../../src/aws/emulator/index.js';
 import { builtinRoleId, OPERATOR, type Identity } from '../../src/iam/index.js';
+import { newChildUidp } from '../../src/iam/uidp.js';
 import { findPython, runProcess } from '../support/aws-clients.js';
 import { buildAwsToken, type Creds } from '../support/aws-token-builder.js';
 import { api, makeOrg, startTestServer, type TestServer } from '../support/test-server.js';
@@ -283,6 +284,9 @@ describe('STS in trouble', () => {
 });
 
 describe('exchange audit', () => {
+  /** Writes every exchange record held, open refusal windows too (what closing the server does). */
+  const flushAudit = (s: TestServer) => (s.exchange as unknown as { d: { audit: { flush(all: boolean): Promise<void> } } }).d.audit.flush(true);
+
   it('records granted and refused exchanges with the failing check, never the token', async () => {
     const emu = await startAwsEmulator({ principals });
     const real = createStsClient({ overrides: { 'sts.amazonaws.com': emu.url } });
@@ -296,7 +300,7 @@ describe('exchange audit', () => {
       const good = await buildAwsToken(creds, { identity: identity.id, audience: s.url });
       const bad = await buildAwsToken(creds, { identity: identity.id, audience: s.url, unsigned: ['chainguard-audience'] });
       for (const t of [good, bad]) await api(s, 'POST', `/sts/exchange?identity=${identity.id}`, { headers: { authorization: `Bearer ${t}` } });
-      await (s.exchange as unknown as { d: { audit: { flush(): Promise<void> } } }).d.audit.flush();
+      await flushAudit(s);
       const events = await s.store.listAudit({ within: org.id });
       const granted = events.find((e) => e.action === 'sts.exchange');
       const denied = events.find((e) => e.action === 'sts.exchange.denied');
@@ -306,6 +310,52 @@ describe('exchange audit', () => {
       assert.equal(denied.remoteAddr, '127.0.0.1');
       const all = JSON.stringify(events);
       for (const secret of [good, bad, creds.secretAccessKey, creds.sessionToken!]) assert.ok(!all.includes(secret), 'no token or secret in the audit');
+    } finally {
+      await s.stop(true);
+      await emu.close();
+    }
+  });
+
+  it('writes nothing for thousands of refusals naming no identity, and a few counted rows for a real one', async () => {
+    const emu = await startAwsEmulator({ principals });
+    const s = await startTestServer({ sts: createStsClient({ overrides: { 'sts.amazonaws.com': emu.url } }) });
+    try {
+      const org = await makeOrg(s);
+      const { identity } = await s.iam.identities.create(OPERATOR, org.id, {
+        name: 'attacked', awsIdentity: { aws_account: ACCOUNT, arnPattern: `^arn:aws:sts::${ACCOUNT}:assumed-role/build-runner/.+$`, userIdPattern: '^AROA[A-Z0-9]+:.+$' },
+      });
+      const creds = emu.issueCredentials(0);
+      const ghost = newChildUidp(org.id); // under the real organization, of no identity
+      const forGhost = await buildAwsToken(creds, { identity: ghost, audience: s.url });
+      const unsigned = await buildAwsToken(creds, { identity: identity.id, audience: s.url, unsigned: ['chainguard-audience'] });
+      const rows = async () => (await s.store.listAudit({ limit: 1000 })).filter((e) => e.action.startsWith('sts.'));
+      const before = (await rows()).length;
+      /** `n` exchanges, 16 at a time; each must be refused with `code`. */
+      const attempts = async (n: number, id: string, token: string, code: string) => {
+        let next = 0;
+        await Promise.all(Array.from({ length: 16 }, async () => {
+          while (next < n) {
+            next++;
+            const r = await api(s, 'POST', `/sts/exchange?identity=${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${token}` } });
+            assert.equal(r.body.code, code);
+          }
+        }));
+      };
+      await attempts(1500, ghost, forGhost, 'IDENTITY_NOT_FOUND');
+      await attempts(1000, ghost, '!!!not*base64!!!', 'AWS_TOKEN_BAD_BASE64');
+      await flushAudit(s);
+      assert.equal((await rows()).length, before, '2,500 refusals for an identity that does not exist: no row');
+
+      await attempts(1000, identity.id, unsigned, 'AWS_TOKEN_AUDIENCE_NOT_SIGNED');
+      await attempts(500, identity.id, '!!!not*base64!!!', 'AWS_TOKEN_BAD_BASE64');
+      await flushAudit(s);
+      const denied = (await rows()).filter((e) => e.action === 'sts.exchange.denied');
+      // One row per code and minute: two, or four when the attempts straddle a minute.
+      assert.ok(denied.length >= 2 && denied.length <= 4, `${denied.length} rows`);
+      const count = (code: string) => denied.filter((e) => e.details.code === code).reduce((n, e) => n + (e.details.count as number), 0);
+      assert.equal(count('AWS_TOKEN_AUDIENCE_NOT_SIGNED'), 1000);
+      assert.equal(count('AWS_TOKEN_BAD_BASE64'), 500);
+      assert.ok(denied.every((e) => e.target === identity.id && e.group === org.id && e.remoteAddr === '127.0.0.1'));
     } finally {
       await s.stop(true);
       await emu.close();

@@ -48,4 +48,13 @@ it('admin bootstrap creates an organization before its owner has logged in', asy
   const bad = await runLatchkey(['admin', 'bootstrap', '--org', 'acme', '--owner-email', 'not-an-email'], env);
   assert.notEqual(bad.code, 0);
   assert.match(bad.stderr, /email/);
+  // The owner invitation expires: by default in 7 days, or after --invite-ttl.
+  const t0 = Date.now();
+  const short = await runLatchkey(['admin', 'bootstrap', '--org', 'beta', '--owner-email', 'bob@beta.example', '--invite-ttl', '2h'], env);
+  assert.equal(short.code, 0, short.stderr);
+  const until = Date.parse(/claimable until (\S+)\)/.exec(short.stdout)![1]!);
+  assert.ok(until >= t0 + 2 * 3600_000 && until <= Date.now() + 2 * 3600_000, short.stdout);
+  const tooLong = await runLatchkey(['admin', 'bootstrap', '--org', 'gamma', '--owner-email', 'c@g.example', '--invite-ttl', '1y'], env);
+  assert.equal(tooLong.code, 2);
+  assert.match(tooLong.stderr, /invite-ttl/);
 });

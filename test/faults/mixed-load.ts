@@ -29,24 +29,28 @@ export interface LoadTarget {
   org: string;
   identity: string;
   apiToken: string;
+  /** Exchanges this target granted so far (each must end up as one audit record). */
+  granted: number;
   close(): Promise<void>;
 }
 
-/** A server with an organization, an assumable AWS identity that owns it, and an STS stand-in. */
+/**
+ * A server with an organization, an assumable AWS identity that owns it, and an STS stand-in.
+ * No authorization cache unless `flags` set one: every request of the load reaches the database.
+ */
 export async function startLoadTarget(o: TestServerOptions): Promise<LoadTarget> {
   const arn = `arn:aws:sts::${ACCOUNT}:assumed-role/test-role/i-0load`;
   const sts = await startFakeSts((_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' }).end(jsonIdentity(arn, ACCOUNT, 'AROATESTROLE:i-0load'));
   });
   const client = createStsClient({ overrides: { 'sts.amazonaws.com': sts.url, 'sts.us-east-1.amazonaws.com': sts.url } });
-  // No authorization cache: every request of the load reaches the database.
   const s = await startTestServer({ ...o, sts: client, flags: { authzCacheTtl: '0', ...o.flags } });
   const org = (await makeOrg(s)).id;
   const identity = (await s.iam.identities.create(OPERATOR, org, { name: 'loader', awsIdentity: awsRule() })).identity.id;
   await s.iam.bindings.create(OPERATOR, org, { identity, role: builtinRoleId('owner') });
   const apiToken = await tokenFor(s, identity);
   return {
-    s, sts, org, identity, apiToken,
+    s, sts, org, identity, apiToken, granted: 0,
     async close() {
       await s.stop(true);
       await sts.close();
@@ -92,6 +96,7 @@ export async function request(t: LoadTarget, kind: Kind): Promise<Outcome> {
   } catch {
     /* not JSON */
   }
+  if (kind === 'exchange' && res.status === 200) t.granted++;
   return { kind, status: res.status, code, retryAfter: res.headers.get('retry-after'), startedAt, ms: Date.now() - startedAt };
 }
 

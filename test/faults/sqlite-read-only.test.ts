@@ -52,7 +52,7 @@ describe('SQLite on a read-only file', { skip: 'why' in view ? view.why : false 
       sts: createStsClient({ overrides: { 'sts.amazonaws.com': writer.sts.url, 'sts.us-east-1.amazonaws.com': writer.sts.url } }),
       flags: { authzCacheTtl: '0' },
     });
-    t = { s, sts: writer.sts, org, identity, apiToken: await tokenFor(s, identity), close: () => s.stop() };
+    t = { s, sts: writer.sts, org, identity, apiToken: await tokenFor(s, identity), granted: 0, close: () => s.stop() };
   });
   after(async () => {
     await t?.close();

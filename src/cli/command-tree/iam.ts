@@ -107,9 +107,10 @@ const ROLE_BINDINGS: CommandSpec = {
   summary: 'Grant roles to identities in a location.',
   subcommands: [
     {
-      name: 'create', summary: 'Bind an identity to a role in a location (and everything beneath it).',
+      name: 'create', summary: 'Bind an identity, or invite a person by email, to a role in a location (and everything beneath it).',
       flags: [
-        { name: 'identity', arg: 'IDENTITY', doc: 'The identity to bind, by name or UIDP (required).' },
+        { name: 'identity', arg: 'IDENTITY', doc: 'The identity to bind, by name or UIDP (this or --email).' },
+        { name: 'email', arg: 'EMAIL', doc: "Invite a person who has not logged in yet: their first login with this (verified) email claims the binding, once, before it expires (the server's --invite-ttl)." },
         { name: 'role', arg: 'ROLE', doc: 'The role, by name (viewer, editor, owner, ...) or UIDP (required).' },
         parentFlag('Where the binding applies'), YES,
       ],
@@ -117,10 +118,11 @@ const ROLE_BINDINGS: CommandSpec = {
       load: () => import('../commands/iam-role-bindings-create.js'),
     },
     {
-      name: 'list', aliases: ['ls'], summary: 'List role bindings.',
+      name: 'list', aliases: ['ls'], summary: 'List role bindings, and invitations by email (STATUS pending).',
       flags: [
         parentFlag('List bindings in and beneath this location'),
         { name: 'identity', arg: 'IDENTITY', doc: 'Only bindings of this identity (name or UIDP).' },
+        { name: 'email', arg: 'EMAIL', doc: 'Only invitations for this email.' },
       ],
       load: () => import('../commands/iam-role-bindings-list.js'),
     },
@@ -131,7 +133,7 @@ const ROLE_BINDINGS: CommandSpec = {
       load: () => import('../commands/iam-role-bindings-update.js'),
     },
     {
-      name: 'delete', summary: 'Delete a role binding.',
+      name: 'delete', summary: 'Delete a role binding or an invitation.',
       positionals: { usage: 'BINDING_ID', min: 1, max: 1 }, flags: [YES],
       load: () => import('../commands/iam-role-bindings-delete.js'),
     },

@@ -1,4 +1,4 @@
-// `latchkey iam role-bindings list [--parent GROUP] [--identity IDENTITY]`.
+// `latchkey iam role-bindings list [--parent GROUP] [--identity IDENTITY | --email EMAIL]`: bindings and invitations.
 
 import type { CommandInput } from '../command-input.js';
 import type { CliContext } from '../context.js';
@@ -13,7 +13,7 @@ export async function run(ctx: CliContext, input: CommandInput): Promise<void> {
   const identityRef = input.string('identity');
   const identity = identityRef ? await resolveId(api, IDENTITIES, identityRef) : undefined;
   const bindings = await api.listAll<BindingRecord>(BINDINGS.path,
-    { identity, 'uidp.descendantsOf': parent?.id },
+    { identity, email: input.string('email'), 'uidp.descendantsOf': parent?.id },
     { what: 'list role bindings', capability: 'role_bindings.list', where: parent?.label, resource: 'role-bindings' });
   await printList(ctx, bindings, BINDING_COLUMNS);
 }

@@ -24,17 +24,17 @@ export function roleBindingRoutes(app: FastifyInstance, iam: IamService): void {
   app.get('/iam/v1/rolebindings', {
     config: { auth: { capability: 'role_bindings.list', unscoped: true } },
     schema: {
-      tags: ['rolebindings'], summary: 'List the role bindings you can see',
-      querystring: listQuery({ identity: Type.String({ maxLength: 2000 }), role: Type.String({ maxLength: 2000 }) }),
+      tags: ['rolebindings'], summary: 'List the role bindings and invitations (pending: true) you can see',
+      querystring: listQuery({ identity: Type.String({ maxLength: 2000 }), role: Type.String({ maxLength: 2000 }), email: Type.String({ maxLength: 320 }) }),
     },
   }, async (req) => {
-    const raw = req.query as ListQueryRaw & { identity?: string; role?: string };
-    return iam.bindings.list(callerOf(req), { ...parseListQuery(raw), identity: raw.identity, role: raw.role });
+    const raw = req.query as ListQueryRaw & { identity?: string; role?: string; email?: string };
+    return iam.bindings.list(callerOf(req), { ...parseListQuery(raw), identity: raw.identity, role: raw.role, email: raw.email });
   });
 
   app.get('/iam/v1/rolebindings/*', {
     config: { auth: { capability: 'role_bindings.list', scope: parentScope('role binding id') } },
-    schema: { tags: ['rolebindings'], summary: 'Get one role binding' },
+    schema: { tags: ['rolebindings'], summary: 'Get one role binding or invitation' },
   }, async (req) => iam.bindings.get(pathUidp('role binding id')(req)));
 
   app.post('/iam/v1/rolebindings/*', {
@@ -56,7 +56,7 @@ export function roleBindingRoutes(app: FastifyInstance, iam: IamService): void {
     const body = req.body as { id?: string; role: string; identity?: string; group?: string };
     if (body.id !== undefined && body.id !== id) throw invalid('the id in the body differs from the id in the path');
     const cur = await iam.bindings.get(id);
-    if ((body.identity !== undefined && body.identity !== cur.identity) || (body.group !== undefined && body.group !== cur.group)) {
+    if ((body.identity !== undefined && !('identity' in cur && body.identity === cur.identity)) || (body.group !== undefined && body.group !== cur.group)) {
       throw invalid('only the role of a binding can change; delete it and create another to bind someone else');
     }
     return iam.bindings.update(actorOf(req), id, { role: body.role });
@@ -64,7 +64,7 @@ export function roleBindingRoutes(app: FastifyInstance, iam: IamService): void {
 
   app.delete('/iam/v1/rolebindings/*', {
     config: { auth: { capability: 'role_bindings.delete', scope: parentScope('role binding id') } },
-    schema: { tags: ['rolebindings'], summary: 'Delete a role binding' },
+    schema: { tags: ['rolebindings'], summary: 'Delete a role binding or invitation' },
   }, async (req) => {
     await iam.bindings.delete(actorOf(req), pathUidp('role binding id')(req));
     return {};
