@@ -17,7 +17,8 @@ export function describeDatabase(database: string): string {
   if (!/^postgres(ql)?:\/\//i.test(database)) return database;
   try {
     const u = new URL(database);
-    return `${u.hostname}:${u.port || '5432'}/${decodeURIComponent(u.pathname.slice(1)) || '(default database)'}`;
+    const host = u.hostname || u.searchParams.get('host') || 'localhost';
+    return `${host}:${u.port || '5432'}/${decodeURIComponent(u.pathname.slice(1)) || '(default database)'}`;
   } catch {
     return 'the PostgreSQL URL (unparseable)';
   }
