@@ -21,10 +21,17 @@ it('refuses bad values with a message naming the setting', () => {
     [{ issuerUrl: 'http://issuer.example.com' }, {}, /https/],
     [{ host: '0.0.0.0', dev: 'true' }, {}, /loopback/],
     [{ stsEndpoints: 'nonsense' }, {}, /HOST=URL/],
+    [{ keyPublishAhead: '0' }, {}, /--key-publish-ahead 0s is unsafe: relying parties may cache the JWKS for 300s.*at least 360s/],
+    [{}, { LATCHKEY_KEY_PUBLISH_AHEAD: '5m' }, /--key-publish-ahead 300s is unsafe.*at least 360s/],
   ];
   for (const [flags, env, msg] of bad) {
     assert.throws(() => loadServerConfig(flags, env), (e: Error) => e instanceof ConfigError && msg.test(e.message), JSON.stringify([flags, env]));
   }
+});
+
+it('accepts the shortest safe publish-ahead, and the default', () => {
+  assert.equal(loadServerConfig({ keyPublishAhead: '6m' }, {}).keyPublishAhead, 360);
+  assert.equal(loadServerConfig({}, {}).keyPublishAhead, 3600);
 });
 
 it('keeps docs/configuration.md generated from the declaration', () => {

@@ -26,8 +26,11 @@ it('rotates with publish-ahead and keeps the old key until its tokens expire', a
     await keys.refresh();
     assert.equal(keys.current().kid, first, 'not yet due');
     assert.equal(keys.jwks().keys.length, 1);
-    now += 1.5 * H; // 23.5h: successor published, not used
+    now += 1 * H; // 23h: successor due (publish-ahead plus the lead): created, not yet published
     await keys.refresh();
+    assert.equal((await store.listSigningKeys()).length, 2);
+    assert.equal(keys.jwks().keys.length, 1, 'a new key is held back for the lead, so every replica has it first');
+    now += 0.5 * H; // 23.5h: successor published (no refresh needed), not used
     assert.equal(keys.current().kid, first);
     assert.equal(keys.jwks().keys.length, 2, 'next key published before use');
     const late = await issuer.mint({ sub, aud: ['a'], ttlSeconds: 3600 });
@@ -97,7 +100,7 @@ it('reloads keys for unknown kids at most once per interval, shared by concurren
   let mono = 0;
   const now = Date.parse('2026-01-01T00:00:00Z');
   const clock = () => new Date(now);
-  const keys = new SigningKeys(counting, clock, { rotationSeconds: 24 * 3600, publishAheadSeconds: 3600, maxTokenTtlSeconds: 3600 }, { intervalMs: 1000, now: () => mono });
+  const keys = new SigningKeys(counting, clock, { rotationSeconds: 24 * 3600, publishAheadSeconds: 3600, maxTokenTtlSeconds: 3600 }, { kidReload: { intervalMs: 1000, now: () => mono } });
   const issuer = new TokenIssuer(keys, 'http://127.0.0.1:9', clock);
   const sub = 'f1d5337370e7d8e99282c25286804a5b2cfc1682';
   const other = await generateKeyPair('ES256', { extractable: true });

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { SERVER_SETTINGS, defaultDataDir, type ServerConfig } from './server-settings.js';
 import type { Setting } from './setting.js';
 import { isLoopbackHost } from './loopback.js';
+// The constants only (no jose): the CLI loads this module too.
+import { JWKS_MAX_AGE_SECONDS, MIN_PUBLISH_AHEAD_SECONDS } from '../oidc/key-schedule.js';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -73,6 +75,12 @@ export function loadServerConfig(flags: Record<string, string | boolean | undefi
     deviceCodeMaxGuesses: (raw.deviceCodeMaxGuesses as number | undefined) ?? 5,
     dev,
   };
+  if (cfg.keyPublishAhead < MIN_PUBLISH_AHEAD_SECONDS) {
+    throw new ConfigError(
+      `--key-publish-ahead ${cfg.keyPublishAhead}s is unsafe: relying parties may cache the JWKS for ${JWKS_MAX_AGE_SECONDS}s, ` +
+      `so a key published less than that (plus a 60s margin) before it signs makes their verification fail. Use at least ${MIN_PUBLISH_AHEAD_SECONDS}s (6m).`,
+    );
+  }
   if (cfg.keyPublishAhead >= cfg.keyRotation) {
     throw new ConfigError('--key-publish-ahead must be shorter than --key-rotation');
   }

@@ -129,7 +129,7 @@ export const SERVER_SETTINGS = {
   }),
   keyPublishAhead: setting({
     key: 'keyPublishAhead', flag: 'key-publish-ahead', env: 'LATCHKEY_KEY_PUBLISH_AHEAD', arg: 'DURATION',
-    doc: 'How long a new signing key is published in the JWKS before it signs (longer than relying parties cache the JWKS).',
+    doc: 'How long a new signing key is published in the JWKS before it signs. At least 6m: the JWKS is served with max-age=300, and a relying party must see a key before the first token it signed.',
     defaultDoc: '1h', parse: parseDurationIn(0, 30 * 86400),
   }),
   awsPartitions: setting({
@@ -154,7 +154,7 @@ export const SERVER_SETTINGS = {
   }),
   authzCacheTtl: setting({
     key: 'authzCacheTtl', flag: 'authz-cache-ttl', env: 'LATCHKEY_AUTHZ_CACHE_TTL', arg: 'MS',
-    doc: "How long an identity's role bindings, and its record (the rule an exchange is matched against), are cached per replica (changes made on the same replica apply at once).",
+    doc: "How long an identity's role bindings, and its record (the rule an exchange is matched against), may be cached per replica. Changes apply at once on the replica that made them; on PostgreSQL the other replicas are notified and drop them within milliseconds, so this is only the bound when a notice is lost.",
     defaultDoc: '5000', parse: parseIntIn(0, 600000),
   }),
   inviteTtl: setting({

@@ -30,6 +30,8 @@ export interface AppDeps {
   logger: FastifyServerOptions['logger'];
   /** Log each request and response at info (Fastify's request logging); refusals are logged either way. */
   logRequests?: boolean;
+  /** Hooks and routes installed before every other route (metrics), so they see every request. */
+  instrument?: (app: FastifyInstance) => void;
   /** Extra routes other contexts add (human login, dev login). */
   plugins?: Array<(app: FastifyInstance) => void | Promise<void>>;
   serverFactory?: FastifyServerOptions['serverFactory'];
@@ -63,6 +65,7 @@ export async function buildApp(d: AppDeps): Promise<FastifyInstance> {
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     return payload;
   });
+  d.instrument?.(app);
   installRouteAuth(app, d.issuer, d.iam, d.apiAudience);
   wellKnownRoutes(app, { discovery: d.discovery, keys: d.keys, ready: d.ready });
   groupRoutes(app, d.iam);

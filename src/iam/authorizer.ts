@@ -10,6 +10,7 @@ import type { EffectiveBinding, Store, StoreTx } from '../store/contract.js';
 import type { Capability } from './capabilities.js';
 import type { IamErrorCode } from './errors.js';
 import { isSelfOrAncestor } from './uidp.js';
+import type { InvalidationCause } from './invalidation-cause.js';
 
 /** Who is asking: the token's subject and, when the token was narrowed, its capabilities. */
 export interface Caller {
@@ -22,11 +23,15 @@ type Reader = Pick<StoreTx, 'effectiveBindings'>;
 
 export class Authorizer {
   #cache = new Map<string, { at: number; bindings: EffectiveBinding[] }>();
+  // Bumped by every invalidation: a read that was in flight across one must not be cached.
+  #generation = 0;
 
+  /** @param onInvalidate counts dropped entries by cause (metrics) */
   constructor(
     private readonly store: Store,
     private readonly clock: () => Date,
     private readonly ttlMs: number,
+    private readonly onInvalidate: (cause: InvalidationCause) => void = () => {},
   ) {}
 
   /**
@@ -36,9 +41,13 @@ export class Authorizer {
   async bindingsOf(sub: string, tx?: Reader): Promise<EffectiveBinding[]> {
     const now = this.clock().getTime();
     const hit = this.#cache.get(sub);
-    if (hit && now - hit.at < this.ttlMs) return hit.bindings;
+    if (hit) {
+      if (now - hit.at < this.ttlMs) return hit.bindings;
+      this.onInvalidate('ttl');
+    }
+    const generation = this.#generation;
     const bindings = await (tx ?? this.store).effectiveBindings(sub);
-    if (this.ttlMs > 0) {
+    if (this.ttlMs > 0 && generation === this.#generation) {
       if (this.#cache.size > 50_000) this.#cache.clear();
       this.#cache.set(sub, { at: now, bindings });
     }
@@ -143,8 +152,10 @@ export class Authorizer {
   }
 
   /** Forget cached bindings: of one identity, or of everyone (role or tree changes). */
-  invalidate(sub?: string): void {
+  invalidate(sub?: string, cause: InvalidationCause = 'local'): void {
+    this.#generation++;
     if (sub === undefined) this.#cache.clear();
     else this.#cache.delete(sub);
+    this.onInvalidate(cause);
   }
 }

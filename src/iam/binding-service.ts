@@ -75,7 +75,7 @@ export class BindingService {
       await tx.insertBinding(b);
       await recordAudit(tx, actor, this.d.clock(), 'role_bindings.create', b.id, null, { identity, role: roleId });
     });
-    this.d.authorizer.invalidate(identity);
+    await this.d.changed([{ cache: 'bindings', key: identity }]);
     return b;
   }
 
@@ -108,7 +108,7 @@ export class BindingService {
       await recordAudit(tx, actor, this.d.clock(), 'role_bindings.update', id, null, { from: cur.role, to: roleId });
       return b;
     });
-    this.d.authorizer.invalidate(next.identity);
+    await this.d.changed([{ cache: 'bindings', key: next.identity }]);
     return next;
   }
 
@@ -126,7 +126,7 @@ export class BindingService {
       await recordAudit(tx, actor, this.d.clock(), 'invitation.delete', id, null, { email: p.email, role: p.role });
       return undefined;
     });
-    if (identity) this.d.authorizer.invalidate(identity);
+    if (identity) await this.d.changed([{ cache: 'bindings', key: identity }]);
   }
 
   /** Role bindings and invitations the caller may list, merged in id order and paged. */
@@ -176,7 +176,7 @@ export class BindingService {
         out.push(b);
       });
     }
-    if (out.length) this.d.authorizer.invalidate(identity);
+    if (out.length) await this.d.changed([{ cache: 'bindings', key: identity }]);
     return out;
   }
 

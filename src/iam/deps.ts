@@ -1,4 +1,5 @@
 // What the IAM services receive from the composition root.
+import type { CacheChange } from '../cluster/index.js';
 import type { Store } from '../store/contract.js';
 import type { Authorizer } from './authorizer.js';
 import type { IdentityCache } from './identity-cache.js';
@@ -7,8 +8,13 @@ export interface IamDeps {
   store: Store;
   clock: () => Date;
   authorizer: Authorizer;
-  /** Identity records as the exchange reads them; IAM writes invalidate it. */
+  /** Identity records as the exchange reads them; IAM writes invalidate it (through `changed`). */
   identityCache: IdentityCache;
+  /**
+   * Call after a write has committed: drops what it names from this replica's caches and tells
+   * the other replicas. Never rejects.
+   */
+  changed(changes: CacheChange[]): Promise<void>;
   /** How long an invitation (a binding by email) can be claimed, in seconds. */
   inviteTtlSeconds: number;
 }

@@ -70,8 +70,7 @@ export class GroupService {
       await recordAudit(tx, actor, this.d.clock(), 'groups.delete', id, null, { ...removed });
       return removed;
     });
-    this.d.identityCache.invalidate();
-    this.d.authorizer.invalidate();
+    await this.d.changed([{ cache: 'identities' }, { cache: 'bindings' }]);
     return deleted;
   }
 

@@ -67,7 +67,7 @@ export class IdentityService {
       await recordAudit(tx, actor, this.d.clock(), 'identity.update', id, null, { name, warnings });
       return { identity: next, warnings };
     });
-    this.d.identityCache.invalidate(id);
+    await this.d.changed([{ cache: 'identities', key: id }]);
     return out;
   }
 
@@ -78,8 +78,7 @@ export class IdentityService {
       if (!(await tx.deleteIdentity(id))) throw notFound('identity', id);
       await recordAudit(tx, actor, this.d.clock(), 'identity.delete', id, null, { bindings: bindings.length });
     });
-    this.d.identityCache.invalidate(id);
-    this.d.authorizer.invalidate(id);
+    await this.d.changed([{ cache: 'identities', key: id }, { cache: 'bindings', key: id }]);
   }
 
   /** Assumable identities the caller may list (identity.list), filtered and paged. */
@@ -116,7 +115,7 @@ export class IdentityService {
       await recordAudit(tx, { ...actor, caller: { sub: identity.id } }, this.d.clock(), 'identity.create', identity.id, null, { kind: 'user', issuer: user.issuer });
       return { identity, created: true };
     });
-    this.d.identityCache.invalidate(out.identity.id);
+    await this.d.changed([{ cache: 'identities', key: out.identity.id }]);
     return out;
   }
 }

@@ -99,7 +99,7 @@ export class RoleService {
       await recordAudit(tx, actor, this.d.clock(), 'roles.update', id, null, { name: next.name, capabilities: next.capabilities });
       return next;
     });
-    this.d.authorizer.invalidate();
+    await this.d.changed([{ cache: 'bindings' }]);
     return r;
   }
 
@@ -111,7 +111,7 @@ export class RoleService {
       await tx.deleteRole(id);
       await recordAudit(tx, actor, this.d.clock(), 'roles.delete', id, null, { name: cur.name });
     });
-    this.d.authorizer.invalidate();
+    await this.d.changed([{ cache: 'bindings' }]);
   }
 
   /** Built-in roles, plus custom roles where the caller holds roles.list. */

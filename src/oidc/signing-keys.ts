@@ -1,15 +1,17 @@
 // The issuer's ES256 signing keys: created on first start, kept in the database so every
-// replica and every restart shares them, rotated on a fixed schedule.
+// replica and every restart shares them, rotated on a fixed schedule (key-schedule.ts).
 //
-// Schedule (all fixed when a key is created, so replicas agree without coordination):
-//   activatesAt                      the key starts signing
-//   retiresAt = activatesAt + R      its successor (created R - P earlier, published P ahead) takes over
-//   expiresAt = retiresAt + maxTtl   its last token has expired: it leaves the JWKS
+// Every replica holds the same set of keys: a replica that creates or deletes one tells the
+// others (the cluster bus), which reload; each also reloads every KEY_RELOAD_MS in case a
+// notice was lost. What is published and which key signs are computed from that set and the
+// time at each call, so replicas with the same keys agree at every moment.
 
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import type { BusNotice, ClusterBus } from '../cluster/index.js';
 import type { SigningKey, Store } from '../store/contract.js';
 import { createJwtSigner, type JwtSigner } from './jwt-signer.js';
+import { CREATE_LEAD_MS, KEY_RELOAD_MS, isPublished, nextChange, pickActive } from './key-schedule.js';
 
 export interface KeyScheduleOptions {
   /** Seconds a key signs before its successor takes over. */
@@ -20,7 +22,16 @@ export interface KeyScheduleOptions {
   maxTokenTtlSeconds: number;
 }
 
-const EXPIRY_MARGIN_S = 300;
+export interface SigningKeysOptions {
+  /** Tells other replicas about keys created or deleted here, and this one about theirs. */
+  bus?: ClusterBus;
+  /** Counts reloads caused by a notice ('notify') or a re-established listener ('reconnect'). */
+  onReload?: (cause: 'notify' | 'reconnect') => void;
+  /** A reload that failed (the database is away); the keys already loaded stay in use. */
+  onError?: (err: unknown) => void;
+  /** How often a token with an unknown `kid` may cause a reload (default: once a second). */
+  kidReload?: UnknownKidReloadLimit;
+}
 
 /**
  * How often a token with an unknown `kid` may make this replica reload keys from the store.
@@ -32,12 +43,22 @@ export interface UnknownKidReloadLimit {
 }
 
 const UNKNOWN_KID_RELOAD: UnknownKidReloadLimit = { intervalMs: 1000, now: () => performance.now() };
+const EXPIRY_MARGIN_S = 300;
+
+interface Loaded {
+  key: SigningKey;
+  publicKey: CryptoKey;
+  privateKey: CryptoKey;
+  sign: JwtSigner;
+}
 
 export class SigningKeys {
+  #loaded = new Map<string, Loaded>();
   #keys: SigningKey[] = [];
-  #imported = new Map<string, CryptoKey>();
-  #current: { kid: string; key: CryptoKey; sign: JwtSigner } | undefined;
-  #jwks: { keys: JWK[] } = { keys: [] };
+  // current() and jwks() are answered from these until the schedule next changes.
+  #view: { until: number; from: number; current: Loaded | undefined; jwks: { keys: JWK[] } } | undefined;
+  #reloading: Promise<void> | undefined;
+  #reloadAgain = false;
   /** The last reload an unknown kid caused: when it began, and its outcome (shared by every waiter). */
   #kidReload: { at: number; done: Promise<void>; settled: boolean } | undefined;
 
@@ -45,62 +66,132 @@ export class SigningKeys {
     private readonly store: Store,
     private readonly clock: () => Date,
     private readonly opts: KeyScheduleOptions,
-    private readonly kidReload: UnknownKidReloadLimit = UNKNOWN_KID_RELOAD,
-  ) {}
+    private readonly options: SigningKeysOptions = {},
+  ) {
+    options.bus?.subscribe((n: BusNotice) => {
+      if (n === 'all' || n.cache === 'keys') {
+        options.onReload?.(n === 'all' ? 'reconnect' : 'notify');
+        this.reload().catch((err) => options.onError?.(err));
+      }
+    });
+  }
 
   /** Loads keys, creates the first or the next key when due, drops expired ones. */
   async refresh(): Promise<void> {
     const now = this.clock().getTime();
     let keys = await this.store.listSigningKeys();
+    let changed = false;
     for (const k of keys) {
-      if (Date.parse(k.expiresAt) <= now) await this.store.deleteSigningKey(k.kid);
+      if (Date.parse(k.expiresAt) <= now) changed = (await this.store.deleteSigningKey(k.kid)) || changed;
     }
     keys = keys.filter((k) => Date.parse(k.expiresAt) > now);
     const active = pickActive(keys, now);
     if (!active) {
       keys.push(await this.#create(new Date(now)));
-    } else {
-      const successorDue = Date.parse(active.retiresAt) - this.opts.publishAheadSeconds * 1000;
-      const hasSuccessor = keys.some((k) => Date.parse(k.activatesAt) > Date.parse(active.activatesAt));
-      if (now >= successorDue && !hasSuccessor) keys.push(await this.#create(new Date(Date.parse(active.retiresAt))));
+      changed = true;
+    } else if (now >= this.#successorDue(active) && !keys.some((k) => k.activatesAt > active.activatesAt)) {
+      keys.push(await this.#create(new Date(Date.parse(active.retiresAt))));
+      changed = true;
     }
-    await this.#load(keys, now);
+    await this.#load(keys);
+    if (changed) await this.options.bus?.publish([{ cache: 'keys' }]);
+    if (!pickActive(keys, now)) throw new Error('no active signing key after refresh');
+  }
+
+  /** Loads the keys from the store, nothing more (another replica changed them). */
+  async reload(): Promise<void> {
+    if (this.#reloading) {
+      this.#reloadAgain = true;
+      return this.#reloading;
+    }
+    this.#reloading = (async () => {
+      try {
+        do {
+          this.#reloadAgain = false;
+          await this.#load(await this.store.listSigningKeys());
+        } while (this.#reloadAgain);
+      } finally {
+        this.#reloading = undefined;
+      }
+    })();
+    return this.#reloading;
+  }
+
+  /** Milliseconds until this replica should call refresh() again (a key due, or the periodic reload). */
+  nextRefreshInMs(): number {
+    const now = this.clock().getTime();
+    const active = pickActive(this.#keys, now);
+    let at = now + KEY_RELOAD_MS;
+    if (active && !this.#keys.some((k) => k.activatesAt > active.activatesAt)) {
+      // Replicas whose timers fire together would each create a successor; a random part of
+      // the lead spreads them out, and the first one's notice stops the others.
+      at = Math.min(at, this.#successorDue(active) + Math.random() * (CREATE_LEAD_MS / 4));
+    }
+    for (const k of this.#keys) at = Math.min(at, Math.max(now, Date.parse(k.expiresAt)));
+    return Math.max(1_000, at - now);
   }
 
   /** The key to sign with now. Call refresh() first (at start-up and periodically). */
   current(): { kid: string; key: CryptoKey; sign: JwtSigner } {
-    if (!this.#current) throw new Error('signing keys not loaded: call refresh() first');
-    return this.#current;
+    const c = this.#viewAt(this.clock().getTime()).current;
+    if (!c) throw new Error('signing keys not loaded: call refresh() first');
+    return { kid: c.key.kid, key: c.privateKey, sign: c.sign };
+  }
+
+  /** Seconds since the signing key started signing (0 before keys are loaded). */
+  currentKeyAgeSeconds(): number {
+    const now = this.clock().getTime();
+    const c = this.#viewAt(now).current;
+    return c ? Math.max(0, (now - Date.parse(c.key.activatesAt)) / 1000) : 0;
   }
 
   /** Public keys for the JWKS: the next key, the current one, and retired ones still in use. */
   jwks(): { keys: JWK[] } {
-    return this.#jwks;
+    return this.#viewAt(this.clock().getTime()).jwks;
   }
 
   /**
-   * The public key for `kid`, reloading from the store when a replica made it. The kid comes from
-   * an unverified token, so reloads are limited: at most one begins per interval, and every
-   * request that meets an unknown kid meanwhile waits on that one (or finds no key). A reload still
-   * in flight is never doubled.
+   * The public key for `kid`, reloading from the store when a replica made it (keys are pushed,
+   * so this is for a notice not yet arrived). The kid comes from an unverified token, so reloads
+   * are limited: at most one begins per interval, and every request that meets an unknown kid
+   * meanwhile waits on that one (or finds no key). A reload still in flight is never doubled.
    */
   async publicKey(kid: string): Promise<CryptoKey | undefined> {
-    const key = this.#imported.get(kid);
-    if (key) return key;
-    const now = this.kidReload.now();
+    const key = this.#loaded.get(kid);
+    if (key) return key.publicKey;
+    const limit = this.options.kidReload ?? UNKNOWN_KID_RELOAD;
+    const now = limit.now();
     let reload = this.#kidReload;
-    if (!reload || (reload.settled && now - reload.at >= this.kidReload.intervalMs)) {
-      const begun = { at: now, settled: false, done: this.refresh() };
+    if (!reload || (reload.settled && now - reload.at >= limit.intervalMs)) {
+      const begun = { at: now, settled: false, done: this.reload() };
       begun.done.then(() => { begun.settled = true; }, () => { begun.settled = true; });
       this.#kidReload = reload = begun;
     }
     await reload.done;
-    return this.#imported.get(kid);
+    return this.#loaded.get(kid)?.publicKey;
   }
 
   /** Synchronous lookup of a loaded key (no reload). */
   loadedKey(kid: string): CryptoKey | undefined {
-    return this.#imported.get(kid);
+    return this.#loaded.get(kid)?.publicKey;
+  }
+
+  #successorDue(active: SigningKey): number {
+    return Date.parse(active.retiresAt) - this.opts.publishAheadSeconds * 1000 - CREATE_LEAD_MS;
+  }
+
+  #viewAt(now: number) {
+    const v = this.#view;
+    if (v && now >= v.from && now < v.until) return v;
+    const active = pickActive(this.#keys, now);
+    const published = this.#keys.filter((k) => isPublished(k, now)).sort((a, b) => a.activatesAt.localeCompare(b.activatesAt) || a.kid.localeCompare(b.kid));
+    this.#view = {
+      from: now,
+      until: nextChange(this.#keys, now),
+      current: active ? this.#loaded.get(active.kid) : undefined,
+      jwks: { keys: published.map((k) => k.publicJwk as JWK) },
+    };
+    return this.#view;
   }
 
   async #create(activatesAt: Date): Promise<SigningKey> {
@@ -123,34 +214,18 @@ export class SigningKeys {
     return k;
   }
 
-  async #load(keys: SigningKey[], now: number): Promise<void> {
-    const imported = new Map<string, CryptoKey>();
+  async #load(keys: SigningKey[]): Promise<void> {
+    const loaded = new Map<string, Loaded>();
     for (const k of keys) {
-      imported.set(k.kid, this.#imported.get(k.kid) ?? ((await importJWK(k.publicJwk as JWK, 'ES256')) as CryptoKey));
+      loaded.set(k.kid, this.#loaded.get(k.kid) ?? {
+        key: k,
+        publicKey: (await importJWK(k.publicJwk as JWK, 'ES256')) as CryptoKey,
+        privateKey: (await importJWK(k.privateJwk as JWK, 'ES256')) as CryptoKey,
+        sign: createJwtSigner(k.kid, k.privateJwk as JWK),
+      });
     }
-    const active = pickActive(keys, now);
-    if (!active) throw new Error('no active signing key after refresh');
-    if (this.#current?.kid !== active.kid) {
-      this.#current = {
-        kid: active.kid,
-        key: (await importJWK(active.privateJwk as JWK, 'ES256')) as CryptoKey,
-        sign: createJwtSigner(active.kid, active.privateJwk as JWK),
-      };
-    }
+    this.#loaded = loaded;
     this.#keys = keys;
-    this.#imported = imported;
-    this.#jwks = {
-      keys: [...keys].sort((a, b) => a.activatesAt.localeCompare(b.activatesAt)).map((k) => k.publicJwk as JWK),
-    };
+    this.#view = undefined;
   }
-}
-
-/** The newest key that has activated and not retired. */
-function pickActive(keys: SigningKey[], now: number): SigningKey | undefined {
-  let best: SigningKey | undefined;
-  for (const k of keys) {
-    if (Date.parse(k.activatesAt) > now || Date.parse(k.retiresAt) <= now) continue;
-    if (!best || k.activatesAt > best.activatesAt) best = k;
-  }
-  return best;
 }

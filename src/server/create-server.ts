@@ -10,6 +10,8 @@ import { IamService } from '../iam/index.js';
 import { SigningKeys, TokenIssuer, discoveryDocument } from '../oidc/index.js';
 import type { Store } from '../store/index.js';
 import { ExchangeAudit, ExchangeService } from '../sts/index.js';
+import { PostgresBus, localBus, type ClusterBus } from '../cluster/index.js';
+import { Metrics, httpMetrics, instrumentSts } from '../metrics/index.js';
 import { openStoreWhenReachable, type StartupLog } from './wait-for-database.js';
 
 export interface ServerParts {
@@ -18,6 +20,8 @@ export interface ServerParts {
   store: Store;
   keys: SigningKeys;
   issuer: TokenIssuer;
+  /** The one metrics registry of this server (served at /metrics). */
+  metrics: Metrics;
   iam: IamService;
   exchange: ExchangeService;
   /** Exchange audit records waiting for the database, and how many had to be dropped. */
@@ -35,6 +39,11 @@ export interface CreateServerOptions {
   /** Routes and discovery fields added by other contexts (dev login, human login). */
   /** Serve on an already-listening node:http server (port 0 with a known issuer URL). */
   serverFactory?: import('fastify').FastifyServerFactory;
+  /**
+   * How this replica hears of changes made by others, and tells them of its own. Default: a
+   * LISTEN/NOTIFY bus on PostgreSQL, a no-op on SQLite (one process).
+   */
+  bus?: ClusterBus;
   extensions?: Array<(parts: Omit<ServerParts, 'app' | 'close'>) => ServerExtension | Promise<ServerExtension>>;
   /** Log lines written before the HTTP app (and its logger) exist: waiting for the database. */
   startupLog?: StartupLog;
@@ -46,15 +55,14 @@ export interface ServerExtension {
   close?: () => Promise<void>;
 }
 
-const KEY_REFRESH_MS = 60_000;
 /** How often expired invitations are removed (and audited as expired). */
 const INVITATION_SWEEP_MS = 10 * 60_000;
 
 export async function createServer(config: ServerConfig, opts: CreateServerOptions = {}): Promise<ServerParts> {
   const clock = opts.clock ?? (() => new Date());
   if (!/^postgres(ql)?:\/\//.test(config.database)) mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  // Until the app's logger exists, the store's notes (applied migrations) go to the start-up log.
-  let storeLog: (msg: string, fields?: object) => void = (msg, fields) => opts.startupLog?.('info', msg, fields);
+  // Log lines from parts made before the app (and its logger) exist: to the start-up log.
+  let log: (level: 'info' | 'warn' | 'error', fields: object, msg: string) => void = (level, fields, msg) => opts.startupLog?.(level, msg, fields);
   const store = await openStoreWhenReachable(config.database, {
     waitSeconds: config.databaseWait,
     startupLog: opts.startupLog,
@@ -64,25 +72,45 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
       statementMs: config.databaseStatementTimeout,
     },
     probeIntervalMs: config.databaseProbeInterval,
-    log: (msg, fields) => storeLog(msg, fields),
+    log: (msg, fields) => log('warn', fields ?? {}, msg),
   });
+  let bus: ClusterBus | undefined;
   try {
-    const keys = new SigningKeys(store, clock, {
+    bus = opts.bus ?? (store.backend === 'postgres'
+      ? new PostgresBus(config.database, { log: (level, msg, fields) => log(level, fields ?? {}, msg) })
+      : localBus());
+    if (bus instanceof PostgresBus) await bus.start();
+    let keys: SigningKeys | undefined;
+    const metrics = new Metrics({
+      poolUsage: store.backend === 'postgres' ? () => store.poolUsage() : undefined,
+      signingKeyAgeSeconds: () => keys?.currentKeyAgeSeconds() ?? 0,
+    });
+    keys = new SigningKeys(store, clock, {
       rotationSeconds: config.keyRotation,
       publishAheadSeconds: config.keyPublishAhead,
       maxTokenTtlSeconds: 3600,
+    }, {
+      bus,
+      onReload: (cause) => metrics.cacheInvalidations.inc({ cache: 'keys', cause }),
+      onError: (err) => log('error', { err }, 'signing key reload failed'),
     });
     await keys.refresh();
     const issuer = new TokenIssuer(keys, config.issuerUrl, clock);
-    const iam = new IamService(store, clock, config.authzCacheTtl, { inviteTtlSeconds: config.inviteTtl });
+    const iam = new IamService(store, clock, config.authzCacheTtl, {
+      inviteTtlSeconds: config.inviteTtl,
+      bus,
+      onInvalidate: (cache, cause) => metrics.cacheInvalidations.inc({ cache, cause }),
+    });
     await iam.init();
-    const sts = opts.sts ?? createStsClient({
+    const rawSts = opts.sts ?? createStsClient({
       overrides: config.stsEndpoints,
       connectTimeoutMs: config.stsConnectTimeout,
       totalTimeoutMs: config.stsTimeout,
     });
-    let auditLog: (level: 'warn' | 'error', msg: string, fields: object) => void = () => {};
-    const exchangeAudit = new ExchangeAudit(store, clock, (level, msg, fields) => auditLog(level, msg, fields));
+    const sts = instrumentSts(rawSts, metrics);
+    const exchangeAudit = new ExchangeAudit(store, clock, (level, msg, fields) => log(level, fields, msg), {
+      onDropped: (n) => metrics.exchangeAuditDropped.inc(n),
+    });
     const exchange = new ExchangeService({
       store, iam, issuer, sts, clock,
       audit: exchangeAudit,
@@ -91,7 +119,7 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
       apiAudience: config.apiAudience,
       tokenTtlSeconds: config.tokenTtl,
     });
-    const base = { config, store, keys, issuer, iam, exchange, exchangeAudit };
+    const base = { config, store, keys, issuer, metrics, iam, exchange, exchangeAudit };
     const extensions: ServerExtension[] = [];
     for (const e of opts.extensions ?? []) extensions.push(await e(base));
     const discoveryExtras = Object.assign({}, ...extensions.map((e) => e.discovery ?? {}));
@@ -105,15 +133,22 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
       trustProxy: config.trustProxy,
       logger: opts.logger ?? false,
       logRequests: config.logRequests,
+      instrument: httpMetrics(metrics),
       plugins: extensions.flatMap((e) => (e.routes ? [e.routes] : [])),
       serverFactory: opts.serverFactory,
     });
-    auditLog = (level, msg, fields) => app.log[level](fields, msg);
-    storeLog = (msg, fields) => app.log.warn(fields ?? {}, msg);
-    const timer = setInterval(() => {
-      keys.refresh().catch((err) => app.log.error({ err }, 'signing key refresh failed'));
-    }, KEY_REFRESH_MS);
-    timer.unref();
+    log = (level, fields, msg) => app.log[level](fields, msg);
+    // Each replica refreshes its keys when a successor is due and at least every 30 s.
+    let timer: NodeJS.Timeout | undefined;
+    const scheduleKeys = () => {
+      timer = setTimeout(() => {
+        keys.refresh().catch((err) => app.log.error({ err }, 'signing key refresh failed')).finally(() => {
+          if (!closed) scheduleKeys();
+        });
+      }, keys.nextRefreshInMs());
+      timer.unref();
+    };
+    scheduleKeys();
     const sweepInvitations = () => {
       iam.bindings.sweepExpiredInvitations().catch((err) => app.log.error({ err }, 'expired invitation sweep failed'));
     };
@@ -126,16 +161,18 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
       async close() {
         if (closed) return;
         closed = true;
-        clearInterval(timer);
+        clearTimeout(timer);
         clearInterval(inviteTimer);
         await app.close();
         for (const e of extensions) await e.close?.();
-        await sts.close?.();
+        await rawSts.close?.();
         await exchangeAudit.close();
+        await bus?.close();
         await store.close();
       },
     };
   } catch (err) {
+    await bus?.close().catch(() => {});
     await store.close().catch(() => {});
     throw err;
   }

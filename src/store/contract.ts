@@ -195,6 +195,8 @@ export interface Store extends StoreTx {
   ping(): Promise<void>;
   /** Whether the database answers, as last seen by a query or the probe; error counters. */
   readonly health: StoreHealthView;
+  /** Connection pool usage (PostgreSQL); undefined where there is no pool (SQLite). */
+  poolUsage(): { total: number; idle: number; waiting: number } | undefined;
   close(): Promise<void>;
 }
 

@@ -16,6 +16,8 @@ export type StoreLog = (msg: string, fields?: object) => void;
 
 export interface KyselyStoreOptions {
   log?: StoreLog;
+  /** Connection pool usage, where there is a pool. */
+  poolUsage?: () => { total: number; idle: number; waiting: number };
   /** Called after the Kysely instance is destroyed (e.g. to close a handle Kysely never opened). */
   afterClose?: () => void;
   /** The health the backend's driver also reports to (failed rollbacks); default: a new one. */
@@ -45,6 +47,10 @@ export class KyselyStore extends KyselyTx implements Store {
       this.#probeTimer = setInterval(() => this.#probe(Math.min(every, MAX_PROBE_WAIT_MS)), every);
       this.#probeTimer.unref();
     }
+  }
+
+  poolUsage(): { total: number; idle: number; waiting: number } | undefined {
+    return this.#opts.poolUsage?.();
   }
 
   async migrate(): Promise<void> {

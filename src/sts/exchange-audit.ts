@@ -48,6 +48,8 @@ export interface ExchangeAuditOptions {
   maxPending?: number;
   /** Longest wait between two attempts while the database is away (default 2000 ms). */
   maxRetryDelayMs?: number;
+  /** Told of every record dropped (a metric); `droppedTotal` counts them too. */
+  onDropped?: (count: number) => void;
 }
 
 /** Where the audit writer reports a failed write or dropped records (the server's log). */
@@ -76,7 +78,7 @@ export class ExchangeAudit {
     private readonly log: ExchangeAuditLog,
     opts: ExchangeAuditOptions = {},
   ) {
-    this.#o = { intervalMs: 250, maxBatch: 500, chunk: 32, maxPending: 50_000, maxRetryDelayMs: 2000, ...opts };
+    this.#o = { intervalMs: 250, maxBatch: 500, chunk: 32, maxPending: 50_000, maxRetryDelayMs: 2000, onDropped: () => {}, ...opts };
   }
 
   /** Records not yet written (queued, being written, or waiting for the database); open refusal windows not counted. */
@@ -165,6 +167,7 @@ export class ExchangeAudit {
     const left = this.#queue.length + this.#unchecked.length;
     if (left > 0) {
       this.droppedTotal += left;
+      this.#o.onDropped(left);
       this.#droppedSinceLog += left;
       this.#queue = [];
       this.#unchecked = [];
@@ -199,6 +202,7 @@ export class ExchangeAudit {
       const n = Math.min(over, list.length);
       list.splice(0, n);
       this.droppedTotal += n;
+      if (n > 0) this.#o.onDropped(n);
       this.#droppedSinceLog += n;
       over -= n;
     }

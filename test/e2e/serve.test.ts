@@ -38,6 +38,9 @@ it('refuses a bad setting with a message naming it, and --dev on a public addres
   const dev = await runLatchkey(['serve', '--dev', '--host', '0.0.0.0'], sandboxEnv());
   assert.equal(dev.code, 2);
   assert.match(dev.stderr, /loopback/);
+  const ahead = await runLatchkey(['serve', '--key-publish-ahead', '0'], sandboxEnv());
+  assert.equal(ahead.code, 2, 'an unsafe publish-ahead stops the server before it starts');
+  assert.match(ahead.stderr, /--key-publish-ahead 0s is unsafe: relying parties may cache the JWKS for 300s.*at least 360s/);
 });
 
 it('admin bootstrap creates an organization before its owner has logged in', async () => {

@@ -125,8 +125,9 @@ describe('ExchangeAudit', () => {
     const down: Store = Object.create(store);
     down.transaction = () => Promise.reject(new Error('database away'));
     const logs: Array<{ level: string; msg: string; fields: { dropped?: unknown } }> = [];
+    let told = 0;
     const audit = new ExchangeAudit(down, () => new Date(), (level, msg, fields) => logs.push({ level, msg, fields: fields as { dropped?: unknown } }), {
-      intervalMs: 60_000, maxPending: 5,
+      intervalMs: 60_000, maxPending: 5, onDropped: (n) => { told += n; },
     });
     for (let i = 0; i < 8; i++) audit.record(granted(real, i));
     await audit.flush();
@@ -137,6 +138,7 @@ describe('ExchangeAudit', () => {
     assert.equal(dropped[0]!.fields.dropped, 3);
     await audit.close();
     assert.equal(audit.droppedTotal, 8, 'what close() could not write is counted too');
+    assert.equal(told, 8, 'and told to the metric');
     assert.equal(audit.pending, 0);
   });
 

@@ -1,7 +1,7 @@
 // Discovery, JWKS, health and the OpenAPI document.
 
 import type { FastifyInstance } from 'fastify';
-import type { SigningKeys } from '../../oidc/index.js';
+import { JWKS_MAX_AGE_SECONDS, type SigningKeys } from '../../oidc/index.js';
 
 /** What /readyz reports: kept current by the store, so answering costs no query. */
 export interface Readiness {
@@ -18,11 +18,11 @@ export interface WellKnownDeps {
 export function wellKnownRoutes(app: FastifyInstance, d: WellKnownDeps): void {
   const pub = { auth: { public: true as const } };
   app.get('/.well-known/openid-configuration', { config: pub, schema: { tags: ['discovery'] } }, async (_req, reply) => {
-    reply.header('cache-control', 'public, max-age=300');
+    reply.header('cache-control', `public, max-age=${JWKS_MAX_AGE_SECONDS}`);
     return d.discovery();
   });
   app.get('/.well-known/jwks.json', { config: pub, schema: { tags: ['discovery'] } }, async (_req, reply) => {
-    reply.header('cache-control', 'public, max-age=300');
+    reply.header('cache-control', `public, max-age=${JWKS_MAX_AGE_SECONDS}`);
     return d.keys.jwks();
   });
   app.get('/healthz', { config: pub, schema: { tags: ['health'], summary: 'Liveness: the process serves requests' } }, async () => ({ status: 'ok' }));

@@ -25,15 +25,17 @@ export function openPostgres(url: string, opts: PostgresOptions): KyselyStore {
     health.rollbackFailed();
     log?.('PostgreSQL ROLLBACK failed; the connection is discarded', { reason: err instanceof Error ? err.message : String(err) });
   };
-  const open = (limits: PoolLimits) => new Kysely<Schema>({
-    dialect: new SafeRollbackPostgresDialect({ pool: guardedPool(url, limits, log), onRollbackFailure }),
-  });
-  const db = open({ ...opts.limits, size: POOL_SIZE });
+  const open = (limits: PoolLimits) => {
+    const guarded = guardedPool(url, limits, log);
+    return { guarded, db: new Kysely<Schema>({ dialect: new SafeRollbackPostgresDialect({ pool: guarded, onRollbackFailure }) }) };
+  };
+  const { guarded: { pool }, db } = open({ ...opts.limits, size: POOL_SIZE });
   return new KyselyStore(db, postgresBackend, {
     log,
     health,
+    poolUsage: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     probeIntervalMs: opts.probeIntervalMs,
     // Migrations may legitimately run longer than any request should: one connection, no statement timeout.
-    openMigrationDb: () => open({ ...opts.limits, size: 1, statementTimeoutMs: 0 }),
+    openMigrationDb: () => open({ ...opts.limits, size: 1, statementTimeoutMs: 0 }).db,
   });
 }
