@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one test command (README and .ci/run both run exactly this). On a fresh machine it
-# installs what is missing — Debian's postgresql, awscli, python3-botocore, curl, jq, and the
-# npm packages — then builds, type-checks and runs every test.
+# installs what is missing — Debian's postgresql, awscli, python3-botocore, curl, jq,
+# docker-registry and skopeo (the registry tests), and the npm packages — then builds,
+# type-checks and runs every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +15,8 @@ command -v jq >/dev/null || need+=(jq)
 command -v runuser >/dev/null || need+=(util-linux)
 command -v zsh >/dev/null || need+=(zsh)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/bin/docker-registry ] || need+=(docker-registry)
+command -v skopeo >/dev/null || need+=(skopeo)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing Debian packages: ${need[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

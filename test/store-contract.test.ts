@@ -17,6 +17,10 @@ import type { Capability } from '../src/iam/capabilities.js';
 import type { AuditEvent, Group, Identity, PendingBinding, Role, RoleBinding } from '../src/iam/types.js';
 import { newChildUidp, newRootUidp, parentOf } from '../src/iam/uidp.js';
 import { openStore, type SigningKey, type Store } from '../src/store/index.js';
+import type { Backend } from '../src/store/backend.js';
+import { MIGRATIONS } from '../src/store/migrations.js';
+import { runMigrations } from '../src/store/run-migrations.js';
+import type { Db } from '../src/store/schema.js';
 import { startPostgres } from './support/postgres.js';
 
 // ---- records ----
@@ -370,6 +374,60 @@ function storeContract(name: 'sqlite' | 'postgres', setup: () => Promise<Backend
       assert.equal(await store.deleteSigningKey('key-1'), true);
       assert.equal(await store.deleteSigningKey('key-1'), false);
       assert.deepEqual(await store.listSigningKeys(), [k2]);
+    });
+
+    it('migration 5 (pull_token identities) keeps identities, bindings and refresh tokens; foreign keys still hold', async (t) => {
+      const url = await env!.newDatabase();
+      const store = await openStore(url);
+      t.after(() => store.close());
+      const inside = store as unknown as { db: Db; impl: Backend };
+      await runMigrations(inside.db, inside.impl, MIGRATIONS.slice(0, 4));
+      const org = newRootUidp();
+      await store.insertGroup(mkGroup(org, 'acme'));
+      const ci = mkAws(newChildUidp(org));
+      const person = mkUser('alice');
+      const role = mkRole(org, 'puller');
+      await store.insertIdentity(ci);
+      await store.insertIdentity(person);
+      await store.insertRole(role);
+      const binding = mkBinding(org, ci.id, role.id);
+      await store.insertBinding(binding);
+      const refresh: RefreshToken = {
+        tokenHash: 'a'.repeat(64), familyId: 'f', identity: person.id, clientId: 'latchkey-cli',
+        createdAt: T0, expiresAt: T1, familyExpiresAt: T1, usedAt: null, revokedAt: null,
+      };
+      await store.insertRefreshToken(refresh);
+
+      await store.migrate();
+      assert.deepEqual(await store.getIdentity(ci.id), ci);
+      assert.deepEqual(await store.getIdentity(person.id), person);
+      assert.deepEqual((await store.listBindings({ identity: ci.id })).map((b) => b.id), [binding.id]);
+      assert.ok(await store.getRefreshToken(refresh.tokenHash));
+      const token: Identity = {
+        ...mkAws(newChildUidp(org), 'pull-token'),
+        relationship: { kind: 'pull_token', pullToken: { expiresAt: T1, secretSha256: 'b'.repeat(64) } },
+      };
+      await store.insertIdentity(token);
+      assert.deepEqual(await store.getIdentity(token.id), token);
+      assert.deepEqual((await store.listIdentities({ childrenOf: org, kind: 'pull_token' })).map((i) => i.id), [token.id]);
+      // Foreign keys still hold after the rebuild: no identity under a missing group, and
+      // deleting the person still takes their refresh tokens along.
+      await assert.rejects(store.insertIdentity(mkAws(newChildUidp(newRootUidp()))), isConflict(/parent group/));
+      await store.deleteIdentity(person.id);
+      assert.equal(await store.getRefreshToken(refresh.tokenHash), undefined);
+    });
+
+    it('signing keys: registry keys (with their certificate) are listed apart from the issuer\'s', async (t) => {
+      const { store } = await fresh(t);
+      const issuerKey = mkKey('issuer-1');
+      const registryKey: SigningKey = { ...mkKey('ABCD:EFGH'), purpose: 'registry', certificatePem: '-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n' };
+      await store.insertSigningKey(registryKey);
+      await store.insertSigningKey(issuerKey);
+      assert.deepEqual(await store.listSigningKeys(), [issuerKey]);
+      assert.deepEqual(await store.listSigningKeys('issuer'), [issuerKey]);
+      assert.deepEqual(await store.listSigningKeys('registry'), [registryKey]);
+      assert.equal(await store.deleteSigningKey('ABCD:EFGH'), true);
+      assert.deepEqual(await store.listSigningKeys('registry'), []);
     });
 
     it('audit: within a group (by group or target), newest first, keyset pages', async (t) => {

@@ -15,6 +15,8 @@ export interface IdentityRecord {
   updatedAt: string;
   awsIdentity?: { awsAccount: string; arn?: string; arnPattern?: string; userId?: string; userIdPattern?: string };
   user?: { issuer: string; subject: string; email?: string };
+  /** A registry pull token (docs/registry.md). */
+  pullToken?: { expiresAt: string };
   /** On create and update: e.g. a pattern that accepts any principal. */
   warnings?: string[];
 }
@@ -40,7 +42,7 @@ export const GROUP_COLUMNS: readonly Column<Group>[] = [
 ];
 
 export function identityType(i: IdentityRecord): string {
-  return i.awsIdentity ? 'aws' : i.user ? 'user' : '';
+  return i.awsIdentity ? 'aws' : i.user ? 'user' : i.pullToken ? 'pull_token' : '';
 }
 
 export const IDENTITY_COLUMNS: readonly Column<IdentityRecord>[] = [

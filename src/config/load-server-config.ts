@@ -72,6 +72,10 @@ export function loadServerConfig(flags: Record<string, string | boolean | undefi
     refreshTokenMaxAge: (raw.refreshTokenMaxAge as number | undefined) ?? 30 * 86400,
     deviceCodeTtl: (raw.deviceCodeTtl as number | undefined) ?? 600,
     deviceCodeInterval: (raw.deviceCodeInterval as number | undefined) ?? 5,
+    registryServices: (raw.registryServices as string[] | undefined) ?? [],
+    registryTokenTtl: (raw.registryTokenTtl as number | undefined) ?? 300,
+    registryKeyRotation: (raw.registryKeyRotation as number | undefined) ?? 90 * 86400,
+    registryKeyPublishAhead: (raw.registryKeyPublishAhead as number | undefined) ?? 30 * 86400,
     deviceCodeMaxGuesses: (raw.deviceCodeMaxGuesses as number | undefined) ?? 5,
     dev,
   };
@@ -83,6 +87,9 @@ export function loadServerConfig(flags: Record<string, string | boolean | undefi
   }
   if (cfg.keyPublishAhead >= cfg.keyRotation) {
     throw new ConfigError('--key-publish-ahead must be shorter than --key-rotation');
+  }
+  if (cfg.registryKeyPublishAhead >= cfg.registryKeyRotation) {
+    throw new ConfigError('--registry-key-publish-ahead must be shorter than --registry-key-rotation');
   }
   if (cfg.refreshTokenTtl > cfg.refreshTokenMaxAge) {
     throw new ConfigError('--refresh-token-ttl must not be longer than --refresh-token-max-age');

@@ -35,6 +35,14 @@ function parseList<T extends string>(allowed: readonly T[]) {
   };
 }
 
+function parseServices(raw: string): string[] {
+  const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const i of items) {
+    if (!/^[A-Za-z0-9.:[\]-]{1,255}$/.test(i)) throw new TypeError(`"${i}" is not a registry service name (a host, optionally with :port)`);
+  }
+  return [...new Set(items)];
+}
+
 function parseEndpointMap(raw: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const pair of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
@@ -206,6 +214,26 @@ export const SERVER_SETTINGS = {
     key: 'deviceCodeInterval', flag: 'device-code-interval', env: 'LATCHKEY_DEVICE_CODE_INTERVAL', arg: 'DURATION',
     doc: 'Least time between two polls of a headless login; faster polls are told to slow down.',
     defaultDoc: '5s', parse: parseDurationIn(1, 60),
+  }),
+  registryServices: setting({
+    key: 'registryServices', flag: 'registry-services', env: 'LATCHKEY_REGISTRY_SERVICES', arg: 'LIST',
+    doc: "Container registries Latchkey is the token service of, comma-separated: each registry's `auth.token.service`, which is also the audience a Latchkey token presented for it must carry (use the host clients pull from, e.g. registry.example.com or 127.0.0.1:5000). See docs/registry.md.",
+    defaultDoc: 'none (GET /registry/token refuses every service)', parse: parseServices,
+  }),
+  registryTokenTtl: setting({
+    key: 'registryTokenTtl', flag: 'registry-token-ttl', env: 'LATCHKEY_REGISTRY_TOKEN_TTL', arg: 'DURATION',
+    doc: 'Lifetime of registry tokens (at most 1h).',
+    defaultDoc: '5m', parse: parseDurationIn(60, 3600),
+  }),
+  registryKeyRotation: setting({
+    key: 'registryKeyRotation', flag: 'registry-key-rotation', env: 'LATCHKEY_REGISTRY_KEY_ROTATION', arg: 'DURATION',
+    doc: 'How long a registry signing key signs before its successor takes over.',
+    defaultDoc: '90d', parse: parseDurationIn(600, 5 * 365 * 86400),
+  }),
+  registryKeyPublishAhead: setting({
+    key: 'registryKeyPublishAhead', flag: 'registry-key-publish-ahead', env: 'LATCHKEY_REGISTRY_KEY_PUBLISH_AHEAD', arg: 'DURATION',
+    doc: "How long a new registry signing key is in the certificate bundle before it signs (at least 1h). Distribution reads its rootcertbundle only when it starts: refresh the bundle and restart the registry at least this often.",
+    defaultDoc: '30d', parse: parseDurationIn(3600, 365 * 86400),
   }),
   deviceCodeMaxGuesses: setting({
     key: 'deviceCodeMaxGuesses', flag: 'device-code-max-guesses', env: 'LATCHKEY_DEVICE_CODE_MAX_GUESSES', arg: 'N',

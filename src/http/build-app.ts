@@ -5,6 +5,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import swagger from '@fastify/swagger';
 import type { IamService } from '../iam/index.js';
 import type { SigningKeys, TokenIssuer } from '../oidc/index.js';
+import type { RegistryTokenService } from '../registry/index.js';
 import type { ExchangeService } from '../sts/index.js';
 import { installErrorHandler } from './error-handler.js';
 import { installRouteAuth } from './enforce-route-auth.js';
@@ -12,6 +13,7 @@ import { auditRoutes } from './routes/audit.js';
 import { groupRoutes } from './routes/groups.js';
 import { identityRoutes } from './routes/identities.js';
 import { roleBindingRoutes } from './routes/rolebindings.js';
+import { registryRoutes } from './routes/registry.js';
 import { roleRoutes } from './routes/roles.js';
 import { stsRoutes } from './routes/sts-exchange.js';
 import { wellKnownRoutes, type Readiness } from './routes/well-known.js';
@@ -21,6 +23,8 @@ export interface AppDeps {
   issuer: TokenIssuer;
   keys: SigningKeys;
   exchange: ExchangeService;
+  registry: RegistryTokenService;
+  registryKeys: SigningKeys;
   apiAudience: string;
   discovery: () => Record<string, unknown>;
   /** Readiness as the store last saw it (a query's error, or its periodic probe). */
@@ -74,6 +78,7 @@ export async function buildApp(d: AppDeps): Promise<FastifyInstance> {
   roleBindingRoutes(app, d.iam);
   auditRoutes(app, d.iam);
   stsRoutes(app, d.exchange);
+  registryRoutes(app, { registry: d.registry, keys: d.registryKeys, iam: d.iam });
   for (const p of d.plugins ?? []) await p(app);
   return app;
 }

@@ -9,6 +9,11 @@ export const CAPABILITIES = [
   'roles.create', 'roles.update', 'roles.list', 'roles.delete',
   'role_bindings.create', 'role_bindings.update', 'role_bindings.list', 'role_bindings.delete',
   'audit.list',
+  // The container registry (docs/registry.md): on the repositories beneath the bound group.
+  'repo.create', 'repo.update', 'repo.list', 'repo.delete',
+  'manifest.create', 'manifest.update', 'manifest.list', 'manifest.delete',
+  'tag.create', 'tag.update', 'tag.list', 'tag.delete',
+  'manifest.metadata.list',
 ] as const;
 
 export type Capability = (typeof CAPABILITIES)[number];
@@ -21,26 +26,51 @@ export function isCapability(s: unknown): s is Capability {
 
 const LIST_CAPS = CAPABILITIES.filter((c) => c.endsWith('.list') && c !== 'audit.list');
 
+/** Reading images: Chainguard's registry.pull. */
+const REGISTRY_PULL_CAPS: Capability[] = ['groups.list', 'repo.list', 'manifest.list', 'tag.list', 'manifest.metadata.list'];
+
+/**
+ * Writing images: Chainguard's registry.push, less groups.create (Chainguard creates folders
+ * on push; a Latchkey push never creates groups).
+ */
+const REGISTRY_PUSH_CAPS: Capability[] = [
+  ...REGISTRY_PULL_CAPS,
+  'repo.create', 'repo.update', 'repo.delete',
+  'manifest.create', 'manifest.update', 'manifest.delete',
+  'tag.create', 'tag.update', 'tag.delete',
+];
+
 /** Built-in role definitions. Their ids are stable 40-hex roots derived from the name. */
 export const BUILTIN_ROLES: ReadonlyArray<{ name: string; description: string; capabilities: Capability[] }> = [
   {
     name: 'viewer',
-    description: 'Read-only access: list groups, identities, roles and role bindings.',
+    description: 'Read-only access: list groups, identities, roles and role bindings, and pull images.',
     capabilities: [...LIST_CAPS],
   },
   {
     name: 'editor',
-    description: 'Viewer, plus create, update and delete folders and identities.',
-    capabilities: [
+    description: 'Viewer, plus create, update and delete folders and identities, and push images.',
+    capabilities: [...new Set<Capability>([
       ...LIST_CAPS,
       'groups.create', 'groups.update',
       'identity.create', 'identity.update', 'identity.delete',
-    ],
+      ...REGISTRY_PUSH_CAPS,
+    ])],
   },
   {
     name: 'owner',
     description: 'Full control, including roles, role bindings, deletion of groups and the audit log.',
     capabilities: [...CAPABILITIES],
+  },
+  {
+    name: 'registry.pull',
+    description: 'Pull images from the repositories beneath the bound group.',
+    capabilities: [...REGISTRY_PULL_CAPS],
+  },
+  {
+    name: 'registry.push',
+    description: 'Pull and push images (and delete manifests and tags) in the repositories beneath the bound group.',
+    capabilities: [...REGISTRY_PUSH_CAPS],
   },
 ];
 

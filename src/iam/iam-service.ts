@@ -8,6 +8,7 @@ import { pageLimit, type IamDeps } from './deps.js';
 import { GroupService } from './group-service.js';
 import { IdentityCache } from './identity-cache.js';
 import { IdentityService } from './identity-service.js';
+import { PullTokenService } from './pull-token-service.js';
 import { RoleService, ensureBuiltinRoles } from './role-service.js';
 import type { AuditEvent } from './types.js';
 import type { InvalidationCause } from './invalidation-cause.js';
@@ -28,6 +29,7 @@ export class IamService {
   readonly identities: IdentityService;
   readonly roles: RoleService;
   readonly bindings: BindingService;
+  readonly pullTokens: PullTokenService;
 
   constructor(
     private readonly store: Store,
@@ -52,6 +54,7 @@ export class IamService {
     this.identities = new IdentityService(deps);
     this.roles = new RoleService(deps);
     this.bindings = new BindingService(deps, this.roles);
+    this.pullTokens = new PullTokenService(deps);
   }
 
   /** Start-up: built-in roles present and current. */

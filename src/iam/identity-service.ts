@@ -22,6 +22,8 @@ export interface IdentityInput {
 export interface IdentityListQuery extends TreeFilter {
   id?: string;
   name?: string;
+  /** Only identities of this kind (aws or pull_token); default: both. */
+  relationship?: 'aws' | 'pull_token';
   limit?: number;
   after?: string;
 }
@@ -86,11 +88,12 @@ export class IdentityService {
     const scopes = await this.d.authorizer.scopesWith(caller, 'identity.list');
     if (q.id !== undefined) {
       const i = scopes.length ? await this.d.store.getIdentity(q.id) : undefined;
-      const ok = i && i.parentId !== null && (await this.d.authorizer.can(caller, 'identity.list', i.parentId)) && (!q.name || i.name === q.name);
+      const ok = i && i.parentId !== null && (await this.d.authorizer.can(caller, 'identity.list', i.parentId)) && (!q.name || i.name === q.name)
+        && (!q.relationship || i.relationship.kind === q.relationship);
       return { items: ok ? [i] : [] };
     }
     return pageOver(visibleParts(scopes, q, false), { limit: pageLimit(q.limit), after: q.after }, (part, page) =>
-      'self' in part ? Promise.resolve([]) : this.d.store.listIdentities({ ...part, ...page, name: q.name, kind: 'aws' }));
+      'self' in part ? Promise.resolve([]) : this.d.store.listIdentities({ ...part, ...page, name: q.name, kind: q.relationship }));
   }
 
   /** Finds or creates the user identity of a person signed in through an upstream provider. */

@@ -5,6 +5,7 @@ export { OPERATOR, type Actor } from './actor.js';
 export { CAPABILITIES, BUILTIN_ROLES, builtinRoleId, isCapability, type Capability } from './capabilities.js';
 export { isPending, type BindingInput, type BindingView } from './binding-service.js';
 export type { IdentityInput } from './identity-service.js';
+export { MAX_PULL_TOKEN_TTL_SECONDS, type CreatedPullToken } from './pull-token-service.js';
 export type { GroupInput } from './group-service.js';
 export type { RoleInput } from './role-service.js';
 export type { IamErrorCode } from './errors.js';

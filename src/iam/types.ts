@@ -31,10 +31,22 @@ export interface UserIdentityInfo {
   email?: string;
 }
 
+/**
+ * A registry pull token (docs/registry.md): a pull-only identity that systems without a
+ * workload identity use with a user name (its UIDP) and a secret, until it expires or is deleted.
+ */
+export interface PullTokenInfo {
+  /** RFC 3339: the secret is refused from then on. */
+  expiresAt: string;
+  /** SHA-256 (hex) of the secret; the secret itself is shown once, at creation, never stored. */
+  secretSha256: string;
+}
+
 /** How an identity relates to the outside world: a discriminated union. */
 export type Relationship =
   | { kind: 'aws'; aws: AwsIdentityRule }
-  | { kind: 'user'; user: UserIdentityInfo };
+  | { kind: 'user'; user: UserIdentityInfo }
+  | { kind: 'pull_token'; pullToken: PullTokenInfo };
 
 export interface Identity {
   id: string;

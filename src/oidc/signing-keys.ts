@@ -5,11 +5,13 @@
 // others (the cluster bus), which reload; each also reloads every KEY_RELOAD_MS in case a
 // notice was lost. What is published and which key signs are computed from that set and the
 // time at each call, so replicas with the same keys agree at every moment.
+// The container registry's token service has keys of its own (purpose 'registry'), kept and
+// rotated the same way, each with a certificate (docs/registry.md).
 
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import type { BusNotice, ClusterBus } from '../cluster/index.js';
-import type { SigningKey, Store } from '../store/contract.js';
+import type { KeyPurpose, SigningKey, Store } from '../store/contract.js';
 import { createJwtSigner, type JwtSigner } from './jwt-signer.js';
 import { CREATE_LEAD_MS, KEY_RELOAD_MS, isPublished, nextChange, pickActive } from './key-schedule.js';
 
@@ -20,6 +22,12 @@ export interface KeyScheduleOptions {
   publishAheadSeconds: number;
   /** Longest token lifetime: a retired key stays published this long (plus a margin). */
   maxTokenTtlSeconds: number;
+  /** Whose keys these are (default 'issuer'): each purpose has its own keys and schedule. */
+  purpose?: KeyPurpose;
+  /** The key id of a new key (default: a random UUID). The registry's is the libtrust key ID. */
+  kidOf?: (publicJwk: JWK) => string;
+  /** A certificate for a new key, kept with it (the registry's rootcertbundle). */
+  certify?: (key: { kid: string; privateJwk: JWK; publicJwk: JWK; notBefore: Date; notAfter: Date }) => Promise<string>;
 }
 
 export interface SigningKeysOptions {
@@ -79,7 +87,7 @@ export class SigningKeys {
   /** Loads keys, creates the first or the next key when due, drops expired ones. */
   async refresh(): Promise<void> {
     const now = this.clock().getTime();
-    let keys = await this.store.listSigningKeys();
+    let keys = await this.store.listSigningKeys(this.#purpose);
     let changed = false;
     for (const k of keys) {
       if (Date.parse(k.expiresAt) <= now) changed = (await this.store.deleteSigningKey(k.kid)) || changed;
@@ -108,7 +116,7 @@ export class SigningKeys {
       try {
         do {
           this.#reloadAgain = false;
-          await this.#load(await this.store.listSigningKeys());
+          await this.#load(await this.store.listSigningKeys(this.#purpose));
         } while (this.#reloadAgain);
       } finally {
         this.#reloading = undefined;
@@ -171,6 +179,18 @@ export class SigningKeys {
     return this.#loaded.get(kid)?.publicKey;
   }
 
+  /**
+   * Every key in use, oldest first: the next one (from the moment it is created), the current
+   * one, and retired ones whose tokens may still be alive. The registry's certificate bundle.
+   */
+  inUse(): readonly SigningKey[] {
+    return [...this.#keys].sort((a, b) => a.activatesAt.localeCompare(b.activatesAt) || a.kid.localeCompare(b.kid));
+  }
+
+  get #purpose(): KeyPurpose {
+    return this.opts.purpose ?? 'issuer';
+  }
+
   /** Synchronous lookup of a loaded key (no reload). */
   loadedKey(kid: string): CryptoKey | undefined {
     return this.#loaded.get(kid)?.publicKey;
@@ -196,19 +216,26 @@ export class SigningKeys {
 
   async #create(activatesAt: Date): Promise<SigningKey> {
     const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-    const kid = randomUUID();
-    const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
+    const bare = await exportJWK(publicKey);
+    const kid = this.opts.kidOf ? this.opts.kidOf(bare) : randomUUID();
+    const publicJwk = { ...bare, kid, alg: 'ES256', use: 'sig' };
     const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: 'ES256' };
     const retiresAt = activatesAt.getTime() + this.opts.rotationSeconds * 1000;
+    const expiresAt = retiresAt + (this.opts.maxTokenTtlSeconds + EXPIRY_MARGIN_S) * 1000;
+    const certificatePem = this.opts.certify
+      ? await this.opts.certify({ kid, privateJwk, publicJwk, notBefore: this.clock(), notAfter: new Date(expiresAt) })
+      : undefined;
     const k: SigningKey = {
       kid,
+      ...(this.#purpose !== 'issuer' ? { purpose: this.#purpose } : {}),
+      ...(certificatePem !== undefined ? { certificatePem } : {}),
       alg: 'ES256',
       privateJwk,
       publicJwk,
       createdAt: this.clock().toISOString(),
       activatesAt: activatesAt.toISOString(),
       retiresAt: new Date(retiresAt).toISOString(),
-      expiresAt: new Date(retiresAt + (this.opts.maxTokenTtlSeconds + EXPIRY_MARGIN_S) * 1000).toISOString(),
+      expiresAt: new Date(expiresAt).toISOString(),
     };
     await this.store.insertSigningKey(k);
     return k;

@@ -8,6 +8,7 @@ import type { ServerConfig } from '../config/index.js';
 import { buildApp } from '../http/index.js';
 import { IamService } from '../iam/index.js';
 import { SigningKeys, TokenIssuer, discoveryDocument } from '../oidc/index.js';
+import { RegistryTokenService, libtrustKeyId, registryCertificate } from '../registry/index.js';
 import type { Store } from '../store/index.js';
 import { ExchangeAudit, ExchangeService } from '../sts/index.js';
 import { PostgresBus, localBus, type ClusterBus } from '../cluster/index.js';
@@ -24,8 +25,14 @@ export interface ServerParts {
   metrics: Metrics;
   iam: IamService;
   exchange: ExchangeService;
-  /** Exchange audit records waiting for the database, and how many had to be dropped. */
-  exchangeAudit: ExchangeAudit;
+  /** The registry token service's own signing keys (each with its certificate). */
+  registryKeys: SigningKeys;
+  registry: RegistryTokenService;
+  /**
+   * The batched audit of exchanges and registry tokens (flush() writes what is queued); while
+   * the database is away it keeps them (`pending`), and counts what it had to drop (`droppedTotal`).
+   */
+  audit: ExchangeAudit;
   /** Stops timers, the HTTP server, outbound clients and the store. */
   close(): Promise<void>;
 }
@@ -39,6 +46,8 @@ export interface CreateServerOptions {
   /** Routes and discovery fields added by other contexts (dev login, human login). */
   /** Serve on an already-listening node:http server (port 0 with a known issuer URL). */
   serverFactory?: import('fastify').FastifyServerFactory;
+  /** The clock of the registry key schedule (tests rotate registry keys without moving token times). */
+  registryKeyClock?: () => Date;
   /**
    * How this replica hears of changes made by others, and tells them of its own. Default: a
    * LISTEN/NOTIFY bus on PostgreSQL, a no-op on SQLite (one process).
@@ -119,13 +128,34 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
       apiAudience: config.apiAudience,
       tokenTtlSeconds: config.tokenTtl,
     });
-    const base = { config, store, keys, issuer, metrics, iam, exchange, exchangeAudit };
+    const registryKeys = new SigningKeys(store, opts.registryKeyClock ?? clock, {
+      purpose: 'registry',
+      rotationSeconds: config.registryKeyRotation,
+      publishAheadSeconds: config.registryKeyPublishAhead,
+      maxTokenTtlSeconds: config.registryTokenTtl,
+      kidOf: (jwk) => libtrustKeyId(jwk as import('node:crypto').JsonWebKey),
+      certify: registryCertificate,
+    }, {
+      bus,
+      onReload: (cause) => metrics.cacheInvalidations.inc({ cache: 'keys', cause }),
+      onError: (err) => log('error', { err }, 'registry signing key reload failed'),
+    });
+    await registryKeys.refresh();
+    const registry = new RegistryTokenService({
+      store, authorizer: iam.authorizer, issuer, keys: registryKeys, clock,
+      issuerName: config.issuerUrl,
+      services: config.registryServices,
+      ttlSeconds: config.registryTokenTtl,
+      verifyPullToken: (username, secret) => iam.pullTokens.verify(username, secret),
+      audit: exchangeAudit,
+    });
+    const base = { config, store, keys, issuer, metrics, iam, exchange, registryKeys, registry, audit: exchangeAudit };
     const extensions: ServerExtension[] = [];
     for (const e of opts.extensions ?? []) extensions.push(await e(base));
     const discoveryExtras = Object.assign({}, ...extensions.map((e) => e.discovery ?? {}));
     const discovery = discoveryDocument(config.issuerUrl, discoveryExtras);
     const app = await buildApp({
-      iam, issuer, keys, exchange,
+      iam, issuer, keys, exchange, registry, registryKeys,
       apiAudience: config.apiAudience,
       discovery: () => discovery,
       ready: () => store.health,
@@ -138,17 +168,19 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
       serverFactory: opts.serverFactory,
     });
     log = (level, fields, msg) => app.log[level](fields, msg);
-    // Each replica refreshes its keys when a successor is due and at least every 30 s.
-    let timer: NodeJS.Timeout | undefined;
-    const scheduleKeys = () => {
-      timer = setTimeout(() => {
-        keys.refresh().catch((err) => app.log.error({ err }, 'signing key refresh failed')).finally(() => {
-          if (!closed) scheduleKeys();
+    // Each replica refreshes each set of keys when a successor is due and at least every 30 s.
+    const timers = new Map<SigningKeys, NodeJS.Timeout>();
+    const scheduleKeys = (set: SigningKeys, what: string) => {
+      const timer = setTimeout(() => {
+        set.refresh().catch((err) => app.log.error({ err }, `${what} refresh failed`)).finally(() => {
+          if (!closed) scheduleKeys(set, what);
         });
-      }, keys.nextRefreshInMs());
+      }, set.nextRefreshInMs());
       timer.unref();
+      timers.set(set, timer);
     };
-    scheduleKeys();
+    scheduleKeys(keys, 'signing key');
+    scheduleKeys(registryKeys, 'registry signing key');
     const sweepInvitations = () => {
       iam.bindings.sweepExpiredInvitations().catch((err) => app.log.error({ err }, 'expired invitation sweep failed'));
     };
@@ -161,7 +193,7 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
       async close() {
         if (closed) return;
         closed = true;
-        clearTimeout(timer);
+        for (const t of timers.values()) clearTimeout(t);
         clearInterval(inviteTimer);
         await app.close();
         for (const e of extensions) await e.close?.();

@@ -38,7 +38,7 @@ export interface GroupQuery extends TreeFilter, Page {
 export interface IdentityQuery extends TreeFilter, Page {
   id?: string;
   name?: string;
-  kind?: 'aws' | 'user';
+  kind?: 'aws' | 'user' | 'pull_token';
 }
 
 export interface RoleQuery extends TreeFilter, Page {
@@ -91,9 +91,16 @@ export interface DeletedTree {
   bindings: number;
 }
 
-/** An ES256 signing key of the issuer. */
+/** Whose tokens a signing key signs: Latchkey's own, or the container registry's. */
+export type KeyPurpose = 'issuer' | 'registry';
+
+/** An ES256 signing key of the issuer (or, with purpose 'registry', of the registry token service). */
 export interface SigningKey {
   kid: string;
+  /** Absent: 'issuer'. */
+  purpose?: KeyPurpose;
+  /** PEM of the key's X.509 certificate (registry keys: what the registry's rootcertbundle holds). */
+  certificatePem?: string;
   alg: 'ES256';
   /** JWK including the private part. */
   privateJwk: Record<string, unknown>;
@@ -144,7 +151,8 @@ export interface StoreTx {
   listPendingBindings(q: PendingBindingQuery): Promise<PendingBinding[]>;
   deletePendingBinding(id: string): Promise<boolean>;
 
-  listSigningKeys(): Promise<SigningKey[]>;
+  /** The keys of one purpose (default 'issuer'), ordered by kid. */
+  listSigningKeys(purpose?: KeyPurpose): Promise<SigningKey[]>;
   insertSigningKey(k: SigningKey): Promise<void>;
   deleteSigningKey(kid: string): Promise<boolean>;
 

@@ -6,7 +6,7 @@ import type { AuthorizationCode, DeviceCode, DeviceCodeStatus, LoginState, Refre
 import type { AuditEvent, Group, Identity, PendingBinding, Role, RoleBinding } from '../iam/types.js';
 import type { Backend } from './backend.js';
 import type {
-  AuditQuery, BindingQuery, DeletedTree, EffectiveBinding, GroupQuery, IdentityQuery, PendingBindingQuery, RoleQuery, SigningKey, StoreTx,
+  AuditQuery, BindingQuery, DeletedTree, EffectiveBinding, GroupQuery, IdentityQuery, KeyPurpose, PendingBindingQuery, RoleQuery, SigningKey, StoreTx,
 } from './contract.js';
 import { auditConflicts, insertAudit, insertAudits, listAudit } from './queries/audit-events.js';
 import {
@@ -76,7 +76,7 @@ export class KyselyTx implements StoreTx {
   }
   deletePendingBinding(id: string): Promise<boolean> { return this.guard(() => deletePendingBinding(this.db, id)); }
 
-  listSigningKeys(): Promise<SigningKey[]> { return this.guard(() => listSigningKeys(this.db)); }
+  listSigningKeys(purpose: KeyPurpose = 'issuer'): Promise<SigningKey[]> { return this.guard(() => listSigningKeys(this.db, purpose)); }
   insertSigningKey(k: SigningKey): Promise<void> { return this.guard(() => insertSigningKey(this.db, k), signingKeyConflicts(k)); }
   deleteSigningKey(kid: string): Promise<boolean> { return this.guard(() => deleteSigningKey(this.db, kid)); }
 

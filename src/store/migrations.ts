@@ -9,7 +9,9 @@ import type { Expression, Kysely } from 'kysely';
 import { initialSchema } from './migrations/0001-initial-schema.js';
 import { humanLogin } from './migrations/0002-human-login.js';
 import { invitationExpiry } from './migrations/0003-invitation-expiry.js';
-import { heartbeat } from './migrations/0004-heartbeat.js';
+import { registryKeys } from './migrations/0004-registry-keys.js';
+import { pullTokenIdentities } from './migrations/0005-pull-token-identities.js';
+import { heartbeat } from './migrations/0006-heartbeat.js';
 
 /** What a migration may need to know about the backend it runs on. */
 export interface MigrationContext {
@@ -34,5 +36,7 @@ export const MIGRATIONS: readonly Migration[] = [
   initialSchema,
   humanLogin,
   invitationExpiry,
+  registryKeys,
+  pullTokenIdentities,
   heartbeat,
 ];

@@ -2,8 +2,11 @@
 // process wait (PostgreSQL: advisory lock; SQLite: BEGIN IMMEDIATE's write lock), then records
 // each applied version in latchkey_migrations. Two replicas starting at once: the second
 // waits, then finds nothing left to do.
+// On SQLite, foreign keys are off while migrations run (SQLite's own procedure for rebuilding
+// a table: with them on, dropping the old table would cascade), and PRAGMA foreign_key_check
+// must find nothing before the transaction commits.
 
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Backend } from './backend.js';
 import type { Migration } from './migrations.js';
 import type { Db } from './schema.js';
@@ -20,6 +23,21 @@ export async function runMigrations(
   // Nothing to apply (the common start): no write transaction, so a replica does not queue for
   // the write lock, and a read-only database still opens (its writes are refused later).
   if (await allApplied(db, migrations)) return;
+  const sqlite = backend.name === 'sqlite';
+  if (sqlite) await sql`PRAGMA foreign_keys = OFF`.execute(db);
+  try {
+    await migrateInTransaction(db, backend, migrations, log);
+  } finally {
+    if (sqlite) await sql`PRAGMA foreign_keys = ON`.execute(db);
+  }
+}
+
+async function migrateInTransaction(
+  db: Db,
+  backend: Backend,
+  migrations: readonly Migration[],
+  log?: (msg: string, fields?: object) => void,
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await backend.lockForMigration(trx);
     await trx.schema.createTable('latchkey_migrations').ifNotExists()
@@ -39,6 +57,10 @@ export async function runMigrations(
         .values({ version: m.version, name: m.name, applied_at: new Date().toISOString() })
         .execute();
       log?.('applied migration', { backend: backend.name, version: m.version, name: m.name });
+    }
+    if (backend.name === 'sqlite') {
+      const broken = (await sql`PRAGMA foreign_key_check`.execute(trx)).rows;
+      if (broken.length) throw new Error(`migration left ${broken.length} rows with broken foreign keys: rolled back`);
     }
   });
 }

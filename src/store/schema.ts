@@ -4,7 +4,8 @@
 // Timestamps are ISO-8601 UTC text ("2025-01-02T03:04:05.678Z"): identical on both backends,
 // round-trip exactly, and sort chronologically. JSON values are stored as text.
 
-import type { Kysely } from 'kysely';
+import type { Generated, Kysely } from 'kysely';
+import type { KeyPurpose } from './contract.js';
 
 export interface GroupsTable {
   id: string;
@@ -20,8 +21,8 @@ export interface IdentitiesTable {
   parent_id: string | null;
   name: string;
   description: string;
-  kind: 'aws' | 'user';
-  /** JSON of the AwsIdentityRule; null for users. */
+  kind: 'aws' | 'user' | 'pull_token';
+  /** JSON of the AwsIdentityRule, or of the PullTokenInfo; null for users. */
   rule: string | null;
   user_issuer: string | null;
   user_subject: string | null;
@@ -71,6 +72,10 @@ export interface SigningKeysTable {
   activates_at: string;
   retires_at: string;
   expires_at: string;
+  /** Since migration 4: whose tokens the key signs. */
+  purpose: Generated<KeyPurpose>;
+  /** Since migration 4: the PEM certificate of a registry key; null for the issuer's. */
+  certificate_pem: string | null;
 }
 
 export interface AuditEventsTable {

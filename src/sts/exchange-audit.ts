@@ -28,6 +28,8 @@ export const REFUSAL_WINDOW_MS = 60_000;
 const MAX_REFUSAL_AGGREGATES = 10_000;
 
 export interface ExchangeAuditEntry {
+  /** The action of a granted entry (default sts.exchange; the registry's token service records registry.token). */
+  action?: string;
   identity: unknown;
   remoteAddr: string | null;
   granted: boolean;
@@ -100,7 +102,7 @@ export class ExchangeAudit {
       id: newAuditEventId(),
       at: this.clock().toISOString(),
       actor: identity ?? 'anonymous',
-      action: 'sts.exchange',
+      action: e.action ?? 'sts.exchange',
       target: identity ?? '',
       group: identity ? rootOf(identity) : null,
       remoteAddr: e.remoteAddr,

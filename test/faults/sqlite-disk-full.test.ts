@@ -88,7 +88,7 @@ describe('SQLite on a full file system', { skip: 'why' in mounted ? mounted.why 
     for (const end = Date.now() + 2500; Date.now() < end; await sleep(100)) {
       assert.equal((await fetch(`${t.s.url}/readyz`)).status, 503, '/readyz stays unready while the disk is full');
     }
-    assert.ok(t.s.exchangeAudit.pending > 0, 'the exchange audit records are kept');
+    assert.ok(t.s.audit.pending > 0, 'the exchange audit records are kept');
     assert.ok(t.s.store.health.errors.byCode.SQLITE_FULL! > 0, JSON.stringify(t.s.store.health.errors));
 
     rmSync(ballast);
@@ -97,9 +97,9 @@ describe('SQLite on a full file system', { skip: 'why' in mounted ? mounted.why 
     assert.ok(recovered !== undefined, 'writes succeed again within 5 s of space coming back');
     assert.ok((await waitForReadyz(t, 200, 5000 - (Date.now() - freedAt))) !== undefined, '/readyz ready again by itself');
     const deadline = Date.now() + 5000;
-    while (t.s.exchangeAudit.pending > 0 && Date.now() < deadline) await sleep(100);
-    assert.equal(t.s.exchangeAudit.pending, 0, 'the kept audit records were written');
-    assert.equal(t.s.exchangeAudit.droppedTotal, 0);
+    while (t.s.audit.pending > 0 && Date.now() < deadline) await sleep(100);
+    assert.equal(t.s.audit.pending, 0, 'the kept audit records were written');
+    assert.equal(t.s.audit.droppedTotal, 0);
 
     const check = new Database(join(dir, 'latchkey.db'), { readonly: true });
     try {

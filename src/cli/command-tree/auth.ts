@@ -1,7 +1,7 @@
 // `latchkey auth ...` and `latchkey aws ...`: logging in, the token cache, AWS tokens.
 
 import type { CommandSpec } from '../command-spec.js';
-import { AWS_REGION } from './common-flags.js';
+import { AWS_REGION, parentFlag } from './common-flags.js';
 
 export const AUTH: CommandSpec = {
   name: 'auth',
@@ -50,6 +50,50 @@ export const AUTH: CommandSpec = {
         + 'token (people) or by exchanging again (workloads that logged in with AWS or a token file).',
       examples: ['curl -H "Authorization: Bearer $(latchkey auth token)" "$API/iam/v1/groups"'],
       load: () => import('../commands/auth-token.js'),
+    },
+    {
+      name: 'configure-docker',
+      summary: 'Make docker, podman and skopeo get registry credentials from Latchkey.',
+      description:
+        'Add `"credHelpers": {"HOST": "latchkey"}` to docker\'s config.json ($DOCKER_CONFIG, else\n'
+        + '~/.docker) and to containers\' auth.json ($REGISTRY_AUTH_FILE, else $XDG_RUNTIME_DIR/containers,\n'
+        + 'else $XDG_CONFIG_HOME/containers), keeping every other entry. Clients then run\n'
+        + 'docker-credential-latchkey, which answers with a fresh Latchkey token for that registry.',
+      flags: [{ name: 'registry', arg: 'HOST', doc: 'The registry host, as images name it (e.g. registry.example.com:5000).' }],
+      examples: ['latchkey auth configure-docker --registry registry.example.com'],
+      load: () => import('../commands/auth-configure-docker.js'),
+    },
+    {
+      name: 'credential-helper',
+      summary: 'Docker\'s credential-helper protocol (what docker-credential-latchkey runs).',
+      description:
+        'ACTION get reads a registry host on stdin and prints {"ServerURL","Username":"_token","Secret"}:\n'
+        + 'a Latchkey token whose audience is that host, from the cache, renewed, or exchanged again by a\n'
+        + 'workload logged in with AWS or a token file. store and erase do nothing; list prints {}.',
+      positionals: { usage: 'ACTION', min: 1, max: 1, choices: ['get', 'store', 'erase', 'list'] },
+      examples: ['echo registry.example.com | latchkey auth credential-helper get'],
+      load: () => import('../commands/auth-credential-helper.js'),
+    },
+    {
+      name: 'pull-token',
+      summary: 'Registry pull tokens, for systems that have no workload identity.',
+      subcommands: [
+        {
+          name: 'create',
+          summary: 'Create a pull token: a pull-only user name and password for the registry.',
+          description:
+            'Create an identity of kind pull_token in --parent, bound to registry.pull there, and print its\n'
+            + 'user name and password (shown only now; the server keeps only a hash). It pulls from the\n'
+            + 'repositories beneath --parent until --ttl passes or it is deleted (`latchkey iam identities\n'
+            + 'delete ID`). List them with `latchkey iam identities list --relationship pull_token`.',
+          flags: [
+            parentFlag('Where the token may pull'),
+            { name: 'ttl', arg: 'DURATION', doc: 'How long the token is valid, e.g. 720h (default), at most 8760h (one year).' },
+          ],
+          examples: ['latchkey auth pull-token create --parent my-org --ttl 720h'],
+          load: () => import('../commands/auth-pull-token-create.js'),
+        },
+      ],
     },
   ],
 };

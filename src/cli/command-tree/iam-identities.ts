@@ -71,7 +71,9 @@ export const IAM_IDENTITIES: CommandSpec = {
       flags: [
         parentFlag('List identities in and beneath this location'),
         { name: 'name', arg: 'NAME', doc: 'Only identities with this exact name.' },
+        { name: 'relationship', arg: 'KIND', choices: ['aws', 'pull_token'], doc: 'Only identities of this kind: aws, or pull_token (registry pull tokens).' },
       ],
+      examples: ['latchkey iam identities list --parent my-org --relationship pull_token'],
       load: () => import('../commands/iam-identities-list.js'),
     },
     {

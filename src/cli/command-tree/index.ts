@@ -4,6 +4,7 @@ import type { CommandSpec } from '../command-spec.js';
 import { AUTH, AWS } from './auth.js';
 import { IAM } from './iam.js';
 import { COMPLETION, CONFIG } from './local.js';
+import { REGISTRY } from './registry.js';
 import { SERVER_COMMANDS } from './server.js';
 
 export const COMMAND_TREE: CommandSpec = {
@@ -15,6 +16,7 @@ export const COMMAND_TREE: CommandSpec = {
     AUTH,
     IAM,
     AWS,
+    REGISTRY,
     CONFIG,
     COMPLETION,
     { name: 'version', summary: 'Print the version.' },

@@ -1,4 +1,4 @@
-// `latchkey iam identities list [--parent GROUP] [--name NAME]`.
+// `latchkey iam identities list [--parent GROUP] [--name NAME] [--relationship KIND]`.
 
 import type { CommandInput } from '../command-input.js';
 import type { CliContext } from '../context.js';
@@ -11,7 +11,7 @@ export async function run(ctx: CliContext, input: CommandInput): Promise<void> {
   const api = await iamClient(ctx);
   const parent = await resolveParent(ctx, api, input, false);
   const identities = await api.listAll<IdentityRecord>(IDENTITIES.path,
-    { name: input.string('name'), 'uidp.descendantsOf': parent?.id },
+    { name: input.string('name'), relationship: input.string('relationship'), 'uidp.descendantsOf': parent?.id },
     { what: 'list identities', capability: 'identity.list', where: parent?.label, resource: 'identities' });
   await printList(ctx, identities, IDENTITY_COLUMNS);
 }

@@ -26,9 +26,13 @@ function withWarnings(r: { identity: Parameters<typeof identityToWire>[0]; warni
 export function identityRoutes(app: FastifyInstance, iam: IamService): void {
   app.get('/iam/v1/identities', {
     config: { auth: { capability: 'identity.list', unscoped: true } },
-    schema: { tags: ['identities'], summary: 'List the assumable identities you can see', querystring: listQuery() },
+    schema: {
+      tags: ['identities'], summary: 'List the identities in groups you can see (AWS identities and pull tokens)',
+      querystring: listQuery({ relationship: Type.Union([Type.Literal('aws'), Type.Literal('pull_token')]) }),
+    },
   }, async (req) => {
-    const page = await iam.identities.list(callerOf(req), parseListQuery(req.query as ListQueryRaw));
+    const raw = req.query as ListQueryRaw & { relationship?: 'aws' | 'pull_token' };
+    const page = await iam.identities.list(callerOf(req), { ...parseListQuery(raw), relationship: raw.relationship });
     return { ...page, items: page.items.map(identityToWire) };
   });
 

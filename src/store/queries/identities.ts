@@ -1,7 +1,7 @@
-// Identities: assumable AWS identities in a group, and human users (root UIDPs).
+// Identities: assumable AWS identities and registry pull tokens in a group, and human users (root UIDPs).
 
 import type { Selectable } from 'kysely';
-import type { AwsIdentityRule, Identity, Relationship } from '../../iam/types.js';
+import type { AwsIdentityRule, Identity, PullTokenInfo, Relationship } from '../../iam/types.js';
 import type { IdentityQuery } from '../contract.js';
 import { pageLimit, positionConditions } from '../page.js';
 import type { Db, IdentitiesTable } from '../schema.js';
@@ -63,7 +63,7 @@ function toRow(i: Identity): IdentitiesTable {
   return {
     id: i.id, parent_id: i.parentId, name: i.name, description: i.description,
     kind: rel.kind,
-    rule: rel.kind === 'aws' ? JSON.stringify(rel.aws) : null,
+    rule: rel.kind === 'aws' ? JSON.stringify(rel.aws) : rel.kind === 'pull_token' ? JSON.stringify(rel.pullToken) : null,
     user_issuer: rel.kind === 'user' ? rel.user.issuer : null,
     user_subject: rel.kind === 'user' ? rel.user.subject : null,
     user_email: rel.kind === 'user' ? rel.user.email ?? null : null,
@@ -81,6 +81,7 @@ function fromRow(r: Selectable<IdentitiesTable>): Identity {
 
 function relationshipOf(r: Selectable<IdentitiesTable>): Relationship {
   if (r.kind === 'aws') return { kind: 'aws', aws: JSON.parse(r.rule ?? '{}') as AwsIdentityRule };
+  if (r.kind === 'pull_token') return { kind: 'pull_token', pullToken: JSON.parse(r.rule ?? '{}') as PullTokenInfo };
   return {
     kind: 'user',
     user: { issuer: r.user_issuer ?? '', subject: r.user_subject ?? '', ...(r.user_email !== null ? { email: r.user_email } : {}) },

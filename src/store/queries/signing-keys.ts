@@ -1,7 +1,7 @@
-// The issuer's signing keys, private parts included (the database is a secret).
+// The signing keys (the issuer's and the registry's), private parts included (the database is a secret).
 
 import type { Selectable } from 'kysely';
-import type { SigningKey } from '../contract.js';
+import type { KeyPurpose, SigningKey } from '../contract.js';
 import type { Db, SigningKeysTable } from '../schema.js';
 import type { ConflictMessages } from '../store-error.js';
 
@@ -14,12 +14,13 @@ export async function insertSigningKey(db: Db, k: SigningKey): Promise<void> {
     kid: k.kid, alg: k.alg,
     private_jwk: JSON.stringify(k.privateJwk), public_jwk: JSON.stringify(k.publicJwk),
     created_at: k.createdAt, activates_at: k.activatesAt, retires_at: k.retiresAt, expires_at: k.expiresAt,
+    purpose: k.purpose ?? 'issuer', certificate_pem: k.certificatePem ?? null,
   }).execute();
 }
 
-/** Every key, ordered by kid. */
-export async function listSigningKeys(db: Db): Promise<SigningKey[]> {
-  const rows = await db.selectFrom('signing_keys').selectAll().orderBy('kid').execute();
+/** Every key of one purpose, ordered by kid. */
+export async function listSigningKeys(db: Db, purpose: KeyPurpose): Promise<SigningKey[]> {
+  const rows = await db.selectFrom('signing_keys').selectAll().where('purpose', '=', purpose).orderBy('kid').execute();
   return rows.map(fromRow);
 }
 
@@ -31,6 +32,8 @@ export async function deleteSigningKey(db: Db, kid: string): Promise<boolean> {
 function fromRow(r: Selectable<SigningKeysTable>): SigningKey {
   return {
     kid: r.kid, alg: r.alg,
+    ...(r.purpose !== 'issuer' ? { purpose: r.purpose } : {}),
+    ...(r.certificate_pem !== null ? { certificatePem: r.certificate_pem } : {}),
     privateJwk: JSON.parse(r.private_jwk) as Record<string, unknown>,
     publicJwk: JSON.parse(r.public_jwk) as Record<string, unknown>,
     createdAt: r.created_at, activatesAt: r.activates_at, retiresAt: r.retires_at, expiresAt: r.expires_at,
