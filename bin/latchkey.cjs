@@ -50,8 +50,22 @@ function print(text) {
   }
 }
 
+/**
+ * The full CLI and server need Node.js 22 or later (package.json's engines): on an older Node
+ * a dependency would fail far from the cause, better-sqlite3 with a crash. Say so first.
+ */
+function refuseOldNode() {
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major >= 22) return false;
+  process.stderr.write(
+    `latchkey needs Node.js 22 or later (the LTS lines 22 and 24); this is Node.js ${process.versions.node} (${process.execPath}).\n`,
+  );
+  process.exitCode = 1;
+  return true;
+}
+
 void fastAnswer().then((answer) => {
-  if (answer === undefined) return import('../dist/latchkey.mjs');
+  if (answer === undefined) return refuseOldNode() ? undefined : import('../dist/latchkey.mjs');
   print(`${answer}\n`);
   return undefined;
 });

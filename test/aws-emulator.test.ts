@@ -22,7 +22,7 @@ import {
   type AwsEmulator,
   type IssuedCredentials,
   type ReceivedRequest,
-} from '../src/aws/emulator/index.js';
+} from '../src/aws-emulator/index.js';
 import {
   curlRequestHead,
   curlSupportsAwsSigv4,

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startAwsEmulator, type AwsEmulator } from '../src/aws/emulator/index.js';
+import { startAwsEmulator, type AwsEmulator } from '../src/aws-emulator/index.js';
 import { createStsClient } from '../src/aws/index.js';
 import { OPERATOR, builtinRoleId, type Identity } from '../src/iam/index.js';
 import { buildAwsToken } from './support/aws-token-builder.js';

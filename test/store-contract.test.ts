@@ -710,12 +710,18 @@ function storeContract(name: 'sqlite' | 'postgres', setup: () => Promise<Backend
         () => store.listIdentities({ childrenOf: sub, limit: 100, after: afterDescendant }),
       ];
       for (const q of queries) assert.equal((await q()).length, 100); // also warms up
-      const runs = 20;
-      const started = performance.now();
-      for (let n = 0; n < runs; n++) for (const q of queries) await q();
-      const perQueryMs = (performance.now() - started) / (runs * queries.length);
+      // The best of 20 rounds: a busy machine (another process on the other core, a pause of
+      // this one) slows some rounds, never all of them, and it never turns a scan into a lookup.
+      let bestRoundMs = Infinity;
+      for (let n = 0; n < 20; n++) {
+        const started = performance.now();
+        for (const q of queries) await q();
+        bestRoundMs = Math.min(bestRoundMs, performance.now() - started);
+      }
+      const perQueryMs = bestRoundMs / queries.length;
+      t.diagnostic(`best round: ${perQueryMs.toFixed(2)} ms a page`);
       // An index lookup reads ~100 rows (about 1 ms); scanning F's 100,000 ids takes tens of ms.
-      assert.ok(perQueryMs < 10, `a page took ${perQueryMs.toFixed(1)} ms on average`);
+      assert.ok(perQueryMs < 10, `a page took ${perQueryMs.toFixed(1)} ms in the best of 20 rounds`);
     });
 
     it('human login: login states and authorization codes are taken exactly once', async (t) => {

@@ -5,7 +5,7 @@
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { parsePrincipalSpec, resolvePrincipal, type ResolvedPrincipal } from '../../src/aws/emulator/principals.js';
+import { parsePrincipalSpec, resolvePrincipal, type ResolvedPrincipal } from '../../src/aws-emulator/principals.js';
 import { buildAwsToken } from '../../src/cli/build-aws-token.js';
 import { IamService, OPERATOR, builtinRoleId } from '../../src/iam/index.js';
 import { openStore } from '../../src/store/index.js';

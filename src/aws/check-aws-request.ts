@@ -167,7 +167,7 @@ export function checkAwsRequest(req: ParsedAwsRequest, expect: AwsRequestExpecta
   }
   const audience = single(req, HEADER.chainguardAudience);
   if (canonicalHeaderValue(audience.value) !== expect.audience) {
-    throw refuse('AWS_TOKEN_AUDIENCE_MISMATCH', 'audience header does not name this issuer', {
+    throw refuse('AWS_TOKEN_AUDIENCE_MISMATCH', `audience header does not name this issuer: sign Chainguard-Audience: ${expect.audience}`, {
       signed: forLog(audience.value),
     });
   }

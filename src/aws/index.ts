@@ -1,5 +1,5 @@
-// Public surface of the AWS context: verifying AWS identity tokens (shared/spec/aws-token.md)
-// and the AWS identity rules they are matched against. The emulator (./emulator/) is separate.
+// Public surface of the AWS context: verifying AWS identity tokens (docs/aws-token.md)
+// up to STS's answer. AWS rules live in src/trust/; the emulator is a tool of its own (src/aws-emulator/).
 
 export { AWS_TOKEN_ERROR_STATUS, AwsTokenError, type AwsTokenErrorCode } from './errors.js';
 export { PARTITIONS, type AwsPartition } from './constants.js';
@@ -17,7 +17,5 @@ export {
 export { resolveStsHost, type StsEndpoint } from './sts-hosts.js';
 export { createStsClient, type StsClient, type StsClientOptions } from './sts-client.js';
 export { parseStsResponse, type CallerIdentity } from './parse-sts-response.js';
-export { compileAwsRule } from './compile-aws-rule.js';
-export { matchAwsRule } from './match-aws-rule.js';
-export { verifyAwsRequest, type AwsTokenBinding, type AwsVerifierConfig } from './verify-aws-request.js';
-export { verifyAwsToken, type AwsTokenExpectation } from './verify-aws-token.js';
+export { allowedPartitions, verifyAwsRequest, type AwsTokenBinding, type AwsVerifierConfig } from './verify-aws-request.js';
+export { checkCallerPartition } from './check-caller-partition.js';

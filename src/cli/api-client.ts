@@ -49,11 +49,18 @@ function urlOf(base: string, path: string, query?: Record<string, string | undef
   return u.href;
 }
 
+/**
+ * Why fetch failed, from the network error it wraps (`cause`). fetch's own message is never
+ * used: for a header it refuses, it quotes the header's value (a token).
+ */
 function describeNetworkError(err: unknown): string {
-  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  const e = err as { name?: string; cause?: { code?: string; message?: string } };
   if (e.name === 'TimeoutError') return `no answer within ${TIMEOUT_MS / 1000} s`;
-  return e.cause?.message ?? e.cause?.code ?? e.message ?? String(err);
+  return e.cause?.message ?? e.cause?.code ?? 'the request could not be sent';
 }
+
+/** A value an HTTP header can carry as a token: visible ASCII, no spaces or line feeds. */
+const HEADER_TOKEN = /^[\x21-\x7e]+$/;
 
 export class ApiClient {
   private readonly ctx: CliContext;
@@ -70,6 +77,10 @@ export class ApiClient {
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': `latchkey-cli/${VERSION}` };
     // The session's token goes to the configured base only, never to an advertised absolute URL.
     const bearer = req.bearer ?? (this.opts.token && !isAbsolute(req.path) ? await this.opts.token() : undefined);
+    if (bearer !== undefined && !HEADER_TOKEN.test(bearer)) {
+      throw new CliError('INPUT_INVALID', `cannot ${req.op.what}: the token has spaces, line feeds or other characters an HTTP header cannot carry`,
+        { hint: 'a token is one line of visible characters: check how it was made or copied' });
+    }
     if (bearer) headers.authorization = `Bearer ${bearer}`;
     let body: string | undefined;
     if (req.json !== undefined) {

@@ -2,7 +2,7 @@
 // GetCallerIdentity request signed (SigV4, by @smithy/signature-v4) with the caller's AWS
 // credentials, with the binding headers Chainguard-Identity and Chainguard-Audience signed
 // too, serialized as an HTTP/1.1 request head and base64-encoded. It is never sent to AWS
-// by us; the Latchkey server forwards it to STS. See shared/spec/aws-token.md.
+// by us; the Latchkey server forwards it to STS. See docs/aws-token.md.
 
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';

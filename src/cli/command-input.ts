@@ -1,6 +1,6 @@
 // A command's parsed arguments: positionals and flag values, with typed accessors.
 
-export type FlagValue = string | boolean | undefined;
+export type FlagValue = string | boolean | string[] | undefined;
 
 export class CommandInput {
   /** The command's words, e.g. "iam identities create aws". */
@@ -18,6 +18,12 @@ export class CommandInput {
   string(name: string): string | undefined {
     const v = this.flags[name];
     return typeof v === 'string' ? v : undefined;
+  }
+
+  /** Every value of a flag that may be repeated (or the one value of another). */
+  all(name: string): string[] {
+    const v = this.flags[name];
+    return Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
   }
 
   /** True when a switch was given. */

@@ -16,6 +16,8 @@ export interface FlagSpec {
   doc: string;
   /** Values the flag accepts (checked at parse time, offered by completion). */
   choices?: readonly string[];
+  /** May be given several times (read with CommandInput.all). */
+  multiple?: boolean;
 }
 
 /** What a command's module exports. */

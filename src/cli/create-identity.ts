@@ -4,7 +4,7 @@
 import type { CommandInput } from './command-input.js';
 import { confirmCreate } from './confirm.js';
 import type { CliContext } from './context.js';
-import { hasAwsRule, type IdentityBody } from './identity-body.js';
+import { ruleKindOf, type IdentityBody } from './identity-body.js';
 import { iamClient } from './iam-client.js';
 import { IDENTITY_COLUMNS, type IdentityRecord } from './iam-records.js';
 import { printOne, printWarnings } from './print-output.js';
@@ -14,7 +14,7 @@ export async function createIdentity(ctx: CliContext, input: CommandInput, body:
   const api = await iamClient(ctx);
   const parent = await resolveParent(ctx, api, input, true);
   const name = String(body.name);
-  await confirmCreate(ctx, input, `identity ${name}${hasAwsRule(body) ? ' (aws)' : ''}`, parent.label);
+  await confirmCreate(ctx, input, `identity ${name}${ruleKindOf(body) ? ` (${ruleKindOf(body)})` : ''}`, parent.label);
   const identity = await api.send<IdentityRecord>({
     method: 'POST',
     path: `${IDENTITIES.path}/${parent.id}`,

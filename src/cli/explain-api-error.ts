@@ -61,6 +61,8 @@ function hintFor(code: string, f: ApiFailure): string {
       return 'fix the input and try again; nothing was changed';
     case 'FAILED_PRECONDITION':
       return 'nothing was changed';
+    case 'STORE_CONFLICT':
+      return `nothing was changed: it exists already, or what it refers to was just deleted${list}`;
     case 'IDENTITY_NOT_FOUND':
       return 'check the UIDP given to --identity (an owner can list them with `latchkey iam identities list`)';
     case 'IDENTITY_NOT_ASSUMABLE':
@@ -84,7 +86,7 @@ function hintFor(code: string, f: ApiFailure): string {
     default:
       if (code.startsWith('AWS_TOKEN_')) return `the token is not a well-formed, signed GetCallerIdentity request: ${REBUILD}`;
       if (f.status >= 500) return 'the server failed; try again, and tell its operator if it persists';
-      return 'run with -v for details';
+      return 'nothing was changed; the server\'s message says what to fix';
   }
 }
 

@@ -1,6 +1,7 @@
 // The IAM API's records as docs/api.md serves them, and how each prints as a table.
 
 import type { Group, Role, RoleBinding } from '../iam/index.js';
+import type { OidcRule } from './oidc-identity-body.js';
 import type { Column } from './render-table.js';
 
 export type { Group, Role } from '../iam/index.js';
@@ -14,6 +15,8 @@ export interface IdentityRecord {
   createdAt: string;
   updatedAt: string;
   awsIdentity?: { awsAccount: string; arn?: string; arnPattern?: string; userId?: string; userIdPattern?: string };
+  claimMatch?: OidcRule;
+  static?: OidcRule;
   user?: { issuer: string; subject: string; email?: string };
   /** A registry pull token (docs/registry.md). */
   pullToken?: { expiresAt: string };
@@ -42,7 +45,7 @@ export const GROUP_COLUMNS: readonly Column<Group>[] = [
 ];
 
 export function identityType(i: IdentityRecord): string {
-  return i.awsIdentity ? 'aws' : i.user ? 'user' : i.pullToken ? 'pull_token' : '';
+  return i.awsIdentity ? 'aws' : i.claimMatch ? 'claim_match' : i.static ? 'static' : i.user ? 'user' : i.pullToken ? 'pull_token' : '';
 }
 
 export const IDENTITY_COLUMNS: readonly Column<IdentityRecord>[] = [

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import type { AwsPartition } from '../aws/index.js';
 import { CliError } from './cli-error.js';
 import type { CommandInput } from './command-input.js';
+import { oidcRuleChanges } from './oidc-identity-body.js';
 
 /** An AWS rule in the API's camelCase; of each pair, the exact value or the pattern. */
 export interface AwsRule {
@@ -53,6 +54,14 @@ export function hasAwsRule(body: IdentityBody): boolean {
   return typeof (body.awsIdentity ?? body.aws_identity) === 'object';
 }
 
+/** The kind of rule a body carries (in any of the accepted spellings), or undefined. */
+export function ruleKindOf(body: IdentityBody): 'aws' | 'claim_match' | 'static' | undefined {
+  if (hasAwsRule(body)) return 'aws';
+  if (typeof (body.claimMatch ?? body.claim_match) === 'object') return 'claim_match';
+  if (typeof body.static === 'object') return 'static';
+  return undefined;
+}
+
 function pick(input: CommandInput, exact: string, pattern: string): string | undefined {
   if (input.has(exact) && input.has(pattern)) {
     throw new CliError('USAGE', `give --${exact} or --${pattern}, not both`);
@@ -94,15 +103,20 @@ export function applyAwsRuleChanges(base: AwsRule, changes: Partial<AwsRule>): A
 export async function createBodyFromInput(input: CommandInput): Promise<IdentityBody> {
   const file = input.string('filename');
   const changes = awsRuleChanges(input);
-  if (file && changes) throw new CliError('USAGE', 'give --filename or the --aws-* flags, not both');
+  const oidc = await oidcRuleChanges(input);
+  if (changes && oidc) throw new CliError('USAGE', 'give the --aws-* flags or the OpenID Connect rule flags (--identity-issuer, --subject, ...), not both');
+  if (file && (changes || oidc)) throw new CliError('USAGE', 'give --filename or the rule flags, not both');
   let body: IdentityBody;
   if (file) {
     body = await readIdentityFile(file);
   } else if (changes) {
     if (!changes.awsAccount) throw new CliError('USAGE', 'the --aws-* flags need --aws-account');
     body = { awsIdentity: changes };
+  } else if (oidc) {
+    body = oidc.isStatic ? { static: oidc.rule } : { claimMatch: oidc.rule };
   } else {
-    throw new CliError('USAGE', `"latchkey ${input.command}" needs --filename FILE or --aws-account and the other --aws-* flags`,
+    const oidcToo = input.command.endsWith(' aws') ? '' : ', or --identity-issuer and the other OpenID Connect rule flags';
+    throw new CliError('USAGE', `"latchkey ${input.command}" needs --filename FILE or --aws-account and the other --aws-* flags${oidcToo}`,
       { hint: `run \`latchkey ${input.command} --help\`` });
   }
   const name = input.arg(0) ?? body.name;
@@ -112,9 +126,9 @@ export async function createBodyFromInput(input: CommandInput): Promise<Identity
   body.name = name;
   const description = input.string('description');
   if (description !== undefined) body.description = description;
-  if (!hasAwsRule(body)) {
-    throw new CliError('INPUT_INVALID', `${file ?? 'the identity'} has no "awsIdentity"`,
-      { hint: 'identities that workloads assume need an AWS rule: add "awsIdentity" to the file, or use the --aws-* flags' });
+  if (!ruleKindOf(body)) {
+    throw new CliError('INPUT_INVALID', `${file ?? 'the identity'} has no "awsIdentity" (nor "claimMatch" or "static")`,
+      { hint: 'identities that workloads assume need a rule: add one to the file, or use the --aws-* or --identity-issuer flags' });
   }
   return body;
 }
@@ -147,5 +161,38 @@ export function awsRoleRule(spec: AwsRoleSpec): AwsRule {
     awsAccount: spec.account,
     arnPattern: `^arn:${partition}:sts::${spec.account}:assumed-role/${escapeRe2(spec.roleName)}/${SESSION}$`,
     userIdPattern: `^${spec.roleId ?? 'AROA[A-Z0-9]+'}:${SESSION}$`,
+  };
+}
+
+export interface AwsUserSpec {
+  account: string;
+  userName: string;
+  /** The user's unique ID (AIDA...), to pin this very user. */
+  userId?: string;
+  partition?: AwsPartition;
+}
+
+const USER_NAME = /^[\w+=,.@-]{1,64}$/;
+const USER_ID = /^AIDA[A-Z0-9]{4,124}$/;
+
+/**
+ * The rule for one IAM user. GetCallerIdentity reports such a caller as
+ *   Arn    arn:PARTITION:iam::ACCOUNT:user/[PATH/]USER
+ *   UserId the user's unique ID (AIDA...)
+ * The pattern is anchored and the name escaped, so "ci" cannot match "ci-admin".
+ */
+export function awsUserRule(spec: AwsUserSpec): AwsRule {
+  const partition = spec.partition ?? 'aws';
+  if (!ACCOUNT.test(spec.account)) throw new CliError('USAGE', `--aws-account-id must be a 12-digit AWS account ID, not "${spec.account}"`);
+  if (!USER_NAME.test(spec.userName)) {
+    throw new CliError('USAGE', `--aws-user-name "${spec.userName}" is not an IAM user name (1-64 of A-Z a-z 0-9 _ + = , . @ -)`);
+  }
+  if (spec.userId !== undefined && !USER_ID.test(spec.userId)) {
+    throw new CliError('USAGE', `--aws-user-id must be the user's unique ID (AIDA...), not "${spec.userId}"`);
+  }
+  return {
+    awsAccount: spec.account,
+    arnPattern: `^arn:${partition}:iam::${spec.account}:user/(?:[\\w+=,.@-]+/)*${escapeRe2(spec.userName)}$`,
+    ...(spec.userId ? { userId: spec.userId } : { userIdPattern: '^AIDA[A-Z0-9]+$' }),
   };
 }

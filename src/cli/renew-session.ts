@@ -1,6 +1,6 @@
 // Renews a session that is about to expire: a person's with the refresh token
 // (POST <issuer>/oauth/token, grant_type=refresh_token), a workload's by exchanging again
-// (a new AWS token, or the token file read again). A token that has not expired yet is still
+// (a new AWS or GitHub Actions token, or the token file read again). A token that has not expired yet is still
 // used when renewal fails, so a script keeps working until the real expiry.
 
 import { CliError } from './cli-error.js';
@@ -44,10 +44,14 @@ async function renewWorkload(ctx: CliContext, session: Session & { kind: 'worklo
       return loginWorkload(ctx, session.identity, { kind: 'aws', region: session.awsRegion });
     case 'token-file':
       return loginWorkload(ctx, session.identity, { kind: 'token-file', path: session.tokenFile ?? '' });
+    case 'kubernetes':
+      return loginWorkload(ctx, session.identity, { kind: 'kubernetes', path: session.tokenFile ?? '' });
+    case 'github-actions':
+      return loginWorkload(ctx, session.identity, { kind: 'github-actions', audience: session.tokenAudience });
     case 'none':
       throw new CliError('SESSION_EXPIRED', `the token of identity ${session.identity} has expired`, {
         hint: `log in again with \`latchkey auth login --identity ${session.identity} --identity-provider aws\` `
-          + 'or with a fresh --identity-token',
+          + '(or github-actions, kubernetes), or with a fresh --identity-token (--identity-token @FILE renews by itself)',
       });
   }
 }

@@ -11,16 +11,18 @@ export interface RecordKind {
   path: string;
   /** In messages: "organization or folder", "identity", "role". */
   label: string;
+  /** The plural of `label`: "identities". */
+  labels: string;
   /** The `latchkey iam` resource to list them with. */
   resource: string;
   /** False for records without names (role bindings): only a UIDP refers to one. */
   named: boolean;
 }
 
-export const GROUPS: RecordKind = { path: '/iam/v1/groups', label: 'organization or folder', resource: 'folders', named: true };
-export const IDENTITIES: RecordKind = { path: '/iam/v1/identities', label: 'identity', resource: 'identities', named: true };
-export const ROLES: RecordKind = { path: '/iam/v1/roles', label: 'role', resource: 'roles', named: true };
-export const BINDINGS: RecordKind = { path: '/iam/v1/rolebindings', label: 'role binding', resource: 'role-bindings', named: false };
+export const GROUPS: RecordKind = { path: '/iam/v1/groups', label: 'organization or folder', labels: 'organizations or folders', resource: 'folders', named: true };
+export const IDENTITIES: RecordKind = { path: '/iam/v1/identities', label: 'identity', labels: 'identities', resource: 'identities', named: true };
+export const ROLES: RecordKind = { path: '/iam/v1/roles', label: 'role', labels: 'roles', resource: 'roles', named: true };
+export const BINDINGS: RecordKind = { path: '/iam/v1/rolebindings', label: 'role binding', labels: 'role bindings', resource: 'role-bindings', named: false };
 
 /** The records called `name` (exact match), as the server filters them. */
 async function byName<T extends { id: string }>(api: ApiClient, kind: RecordKind, name: string): Promise<T> {
@@ -35,8 +37,23 @@ async function byName<T extends { id: string }>(api: ApiClient, kind: RecordKind
     throw new CliError('NOT_FOUND', `no ${kind.label} named "${name}" that you can see`,
       { hint: `list them with \`latchkey iam ${kind.resource} list\`, or pass a UIDP` });
   }
-  throw new CliError('AMBIGUOUS', `${exact.length} ${kind.label}s are named "${name}": ${exact.map((r) => r.id).join(', ')}`,
-    { hint: 'pass the UIDP of the one you mean' });
+  // Names need not be unique (as in Chainguard): an ID always picks one.
+  throw new CliError('AMBIGUOUS', `${exact.length} ${kind.labels} are named "${name}": ${exact.map((r) => r.id).join(', ')}`,
+    { hint: `pass the ID of the one you mean instead of the name (\`latchkey iam ${kind.resource} list\` shows where each one is)` });
+}
+
+/** The ID and, when it can be read, the name of a record given by name or UIDP. */
+export async function resolveNamed(api: ApiClient, kind: RecordKind, ref: string): Promise<{ id: string; name?: string }> {
+  if (!isUidp(ref)) {
+    const r = await byName<{ id: string; name?: string }>(api, kind, ref);
+    return { id: r.id, name: r.name ?? ref };
+  }
+  try {
+    const r = await api.get<{ id: string; name?: string }>(`${kind.path}/${ref}`, {}, { what: `read the ${kind.label} ${ref}`, resource: kind.resource });
+    return { id: ref, name: r.name };
+  } catch {
+    return { id: ref }; // the request that needs it says what is wrong
+  }
 }
 
 /** The UIDP of a name or UIDP (a UIDP costs no request). */

@@ -20,9 +20,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         io.stdout.write(renderHelp(line.path));
         return 0;
       }
-      case 'passthrough':
-        await line.path[line.path.length - 1]!.passthrough!(line.argv);
+      case 'passthrough': {
+        const command = line.path[line.path.length - 1]!;
+        try {
+          await command.passthrough!(line.argv);
+        } catch (err) {
+          // The server's commands have no -v: what went wrong, then where.
+          const e = err instanceof Error ? err : new Error(String(err));
+          io.stderr.write(`latchkey ${command.name}: ${e.message}\n${(e.stack ?? '').split('\n').slice(1).join('\n')}\n`);
+          return 1;
+        }
         return 0;
+      }
       case 'run': {
         const ctx = createContext(io, line.globals, line.verbose);
         const command = await line.path[line.path.length - 1]!.load!();

@@ -34,9 +34,12 @@ export interface WorkloadSession extends SessionBase {
   /** The assumable identity exchanged for. */
   identity: string;
   /** How to exchange again: sign a new AWS token, re-read a token file, or not at all. */
-  provider: 'aws' | 'token-file' | 'none';
+  provider: 'aws' | 'github-actions' | 'kubernetes' | 'token-file' | 'none';
   awsRegion?: string;
+  /** The file read again on renewal (token-file, kubernetes). */
   tokenFile?: string;
+  /** The audience asked of GitHub Actions, when not the issuer's URL. */
+  tokenAudience?: string;
 }
 
 export type Session = HumanSession | WorkloadSession;

@@ -1,8 +1,10 @@
-// A workload's login: get an identity token (sign one with AWS credentials, or read it from a
-// file or the command line), exchange it for a Latchkey token, and cache the result together
-// with how to do it again.
+// A workload's login: get an identity token (sign one with AWS credentials, ask GitHub Actions
+// for one, read a Kubernetes projected token or another file, or take it from the command
+// line), exchange it for a Latchkey token of any kind of identity, and cache the result
+// together with how to do it again.
 
 import { readFile } from 'node:fs/promises';
+import { githubActionsToken, readTokenFile } from './ambient-identity-token.js';
 import { awsIdentityToken } from './aws-identity-token.js';
 import { CliError } from './cli-error.js';
 import type { CliContext } from './context.js';
@@ -11,10 +13,33 @@ import { sessionScope, writeSession, type WorkloadSession } from './token-cache.
 
 export type IdentityTokenSource =
   | { kind: 'aws'; region?: string }
+  | { kind: 'github-actions'; audience?: string }
+  | { kind: 'kubernetes'; path: string }
   | { kind: 'token-file'; path: string }
   | { kind: 'token'; token: string };
 
-async function readTokenFile(path: string): Promise<string> {
+/**
+ * An identity token given by hand must be one line of visible characters. The usual mistake is
+ * base64 without -w0, which breaks its output into lines of 76 characters: say so, and never
+ * quote the token.
+ */
+function checkTokenText(token: string, from: string): string {
+  if (/[\r\n]/.test(token)) {
+    throw new CliError('INPUT_INVALID', `the identity token ${from} has line feeds in it`,
+      { hint: 'make it on one line with `base64 -w0` (plain `base64` breaks its output into lines), or remove them with `tr -d \'\\n\'`' });
+  }
+  if (/\s/.test(token)) {
+    throw new CliError('INPUT_INVALID', `the identity token ${from} has spaces or tabs in it`,
+      { hint: 'pass it exactly as `base64 -w0` printed it, in double quotes: --identity-token "$TOK"' });
+  }
+  if (!/^[\x21-\x7e]+$/.test(token)) {
+    throw new CliError('INPUT_INVALID', `the identity token ${from} has characters that are not base64`,
+      { hint: 'pass it exactly as `base64 -w0` printed it' });
+  }
+  return token;
+}
+
+async function readGivenTokenFile(path: string): Promise<string> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -23,13 +48,21 @@ async function readTokenFile(path: string): Promise<string> {
   }
   const token = text.trim();
   if (!token) throw new CliError('INPUT_INVALID', `the identity token file ${path} is empty`);
-  return token;
+  return checkTokenText(token, `in ${path}`);
+}
+
+async function identityToken(ctx: CliContext, identity: string, source: IdentityTokenSource): Promise<string> {
+  switch (source.kind) {
+    case 'aws': return awsIdentityToken(ctx, { identity, region: source.region });
+    case 'github-actions': return githubActionsToken(ctx, source.audience);
+    case 'kubernetes': return readTokenFile(source.path, 'the Kubernetes service-account token file');
+    case 'token-file': return readGivenTokenFile(source.path);
+    case 'token': return checkTokenText(source.token, 'given with --identity-token');
+  }
 }
 
 export async function loginWorkload(ctx: CliContext, identity: string, source: IdentityTokenSource): Promise<WorkloadSession> {
-  const bearer = source.kind === 'aws' ? await awsIdentityToken(ctx, { identity, region: source.region })
-    : source.kind === 'token-file' ? await readTokenFile(source.path)
-      : source.token;
+  const bearer = await identityToken(ctx, identity, source);
   const exchanged = await exchangeToken(ctx, { bearer, identity });
   const s = await ctx.settings();
   const session: WorkloadSession = {
@@ -41,7 +74,8 @@ export async function loginWorkload(ctx: CliContext, identity: string, source: I
     identity,
     provider: source.kind === 'token' ? 'none' : source.kind,
     ...(source.kind === 'aws' && source.region ? { awsRegion: source.region } : {}),
-    ...(source.kind === 'token-file' ? { tokenFile: source.path } : {}),
+    ...(source.kind === 'token-file' || source.kind === 'kubernetes' ? { tokenFile: source.path } : {}),
+    ...(source.kind === 'github-actions' && source.audience ? { tokenAudience: source.audience } : {}),
   };
   await writeSession(s.cacheDir, session);
   return session;

@@ -38,7 +38,12 @@ export function loadServerConfig(flags: Record<string, string | boolean | undefi
     throw new ConfigError(`--dev listens on loopback only, but --host is ${host}: drop --host or drop --dev`);
   }
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
-  const issuerUrl = (raw.issuerUrl as string | undefined) ?? `http://${urlHost}:${port}`;
+  const tlsCert = raw.tlsCert as string | undefined;
+  const tlsKey = raw.tlsKey as string | undefined;
+  if ((tlsCert === undefined) !== (tlsKey === undefined)) {
+    throw new ConfigError('--tls-cert and --tls-key go together: give both, or neither (and terminate TLS in a reverse proxy)');
+  }
+  const issuerUrl = (raw.issuerUrl as string | undefined) ?? `${tlsCert ? 'https' : 'http'}://${urlHost}:${port}`;
   const dataDir = (raw.dataDir as string | undefined) ?? defaultDataDir(env, dev);
   const cfg: ServerConfig = {
     host,
@@ -61,10 +66,16 @@ export function loadServerConfig(flags: Record<string, string | boolean | undefi
     stsEndpoints: (raw.stsEndpoints as Record<string, string> | undefined) ?? {},
     stsTimeout: (raw.stsTimeout as number | undefined) ?? 5000,
     stsConnectTimeout: (raw.stsConnectTimeout as number | undefined) ?? 2000,
+    workloadIssuerTimeout: (raw.workloadIssuerTimeout as number | undefined) ?? 5000,
+    workloadIssuerCacheTtl: (raw.workloadIssuerCacheTtl as number | undefined) ?? 600,
+    workloadTokenMaxLifetime: (raw.workloadTokenMaxLifetime as number | undefined) ?? 86400,
+    workloadIssuerAllowLoopbackHttp: (raw.workloadIssuerAllowLoopbackHttp as boolean | undefined) ?? dev,
     authzCacheTtl: (raw.authzCacheTtl as number | undefined) ?? 5000,
     inviteTtl: (raw.inviteTtl as number | undefined) ?? 7 * 86400,
     bodyLimit: (raw.bodyLimit as number | undefined) ?? 65536,
     trustProxy: (raw.trustProxy as boolean | undefined) ?? false,
+    tlsCert,
+    tlsKey,
     shutdownTimeout: (raw.shutdownTimeout as number | undefined) ?? 10,
     oidcProviders: (raw.oidcProviders as ServerConfig['oidcProviders'] | undefined) ?? [],
     oidcUpstreamTimeout: (raw.oidcUpstreamTimeout as number | undefined) ?? 5000,
@@ -78,7 +89,11 @@ export function loadServerConfig(flags: Record<string, string | boolean | undefi
     registryKeyPublishAhead: (raw.registryKeyPublishAhead as number | undefined) ?? 30 * 86400,
     deviceCodeMaxGuesses: (raw.deviceCodeMaxGuesses as number | undefined) ?? 5,
     dev,
+    devAwsPort: (raw.devAwsPort as number | undefined) ?? (port === 0 || port === 65535 ? 0 : port + 1),
   };
+  if (raw.devAwsPort !== undefined && !dev) {
+    throw new ConfigError('--dev-aws-port is the port of the AWS emulator of --dev: give --dev too, or drop it');
+  }
   if (cfg.keyPublishAhead < MIN_PUBLISH_AHEAD_SECONDS) {
     throw new ConfigError(
       `--key-publish-ahead ${cfg.keyPublishAhead}s is unsafe: relying parties may cache the JWKS for ${JWKS_MAX_AGE_SECONDS}s, ` +

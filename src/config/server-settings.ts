@@ -67,7 +67,7 @@ export const SERVER_SETTINGS = {
   issuerUrl: setting({
     key: 'issuerUrl', flag: 'issuer-url', env: 'LATCHKEY_ISSUER_URL', arg: 'URL',
     doc: 'Public URL of this issuer: the `iss` of every token and the audience AWS tokens must be bound to.',
-    defaultDoc: 'http://HOST:PORT', parse: parseUrl,
+    defaultDoc: 'http://HOST:PORT (https with --tls-cert)', parse: parseUrl,
   }),
   apiAudience: setting({
     key: 'apiAudience', flag: 'api-audience', env: 'LATCHKEY_API_AUDIENCE', arg: 'AUD',
@@ -160,6 +160,26 @@ export const SERVER_SETTINGS = {
     doc: 'Connect timeout to STS, in milliseconds.',
     defaultDoc: '2000', parse: parseIntIn(50, 60000),
   }),
+  workloadIssuerTimeout: setting({
+    key: 'workloadIssuerTimeout', flag: 'workload-issuer-timeout', env: 'LATCHKEY_WORKLOAD_ISSUER_TIMEOUT', arg: 'MS',
+    doc: "Timeout of one request to a claim-match identity's issuer (its discovery document or JWKS), in milliseconds; past it the exchange answers 503 ISSUER_UNAVAILABLE. Redirects are never followed; answers over 256 KiB are refused.",
+    defaultDoc: '5000', parse: parseIntIn(100, 60000),
+  }),
+  workloadIssuerCacheTtl: setting({
+    key: 'workloadIssuerCacheTtl', flag: 'workload-issuer-cache-ttl', env: 'LATCHKEY_WORKLOAD_ISSUER_CACHE_TTL', arg: 'DURATION',
+    doc: "How long an issuer's keys are cached. A token signed with a key not in the cache makes one refetch, at most once per 30 s per issuer.",
+    defaultDoc: '10m', parse: parseDurationIn(30, 86400),
+  }),
+  workloadTokenMaxLifetime: setting({
+    key: 'workloadTokenMaxLifetime', flag: 'workload-token-max-lifetime', env: 'LATCHKEY_WORKLOAD_TOKEN_MAX_LIFETIME', arg: 'DURATION',
+    doc: 'Longest lifetime (exp - iat) of an OpenID Connect token presented to the exchange; longer-lived tokens are refused (ID_TOKEN_TOO_LONG_LIVED).',
+    defaultDoc: '24h', parse: parseDurationIn(60, 30 * 86400),
+  }),
+  workloadIssuerAllowLoopbackHttp: setting({
+    key: 'workloadIssuerAllowLoopbackHttp', flag: 'workload-issuer-allow-loopback-http', env: 'LATCHKEY_WORKLOAD_ISSUER_ALLOW_LOOPBACK_HTTP',
+    doc: 'Fetch the keys of claim-match issuers over plain http when they are on a loopback address (local issuers in development and tests). Always on with --dev; never for other hosts.',
+    defaultDoc: 'false (true with --dev)', parse: parseBool,
+  }),
   authzCacheTtl: setting({
     key: 'authzCacheTtl', flag: 'authz-cache-ttl', env: 'LATCHKEY_AUTHZ_CACHE_TTL', arg: 'MS',
     doc: "How long an identity's role bindings, and its record (the rule an exchange is matched against), may be cached per replica. Changes apply at once on the replica that made them; on PostgreSQL the other replicas are notified and drop them within milliseconds, so this is only the bound when a notice is lost.",
@@ -179,6 +199,16 @@ export const SERVER_SETTINGS = {
     key: 'trustProxy', flag: 'trust-proxy', env: 'LATCHKEY_TRUST_PROXY',
     doc: 'Trust X-Forwarded-For from a reverse proxy for the client address in logs and audit.',
     defaultDoc: 'false', parse: parseBool,
+  }),
+  tlsCert: setting({
+    key: 'tlsCert', flag: 'tls-cert', env: 'LATCHKEY_TLS_CERT', arg: 'FILE',
+    doc: 'Serve HTTPS with this PEM certificate chain (with --tls-key). SIGHUP reloads both files. Without it, terminate TLS in a reverse proxy.',
+    defaultDoc: 'none (plain HTTP)', parse: (raw): string | undefined => raw,
+  }),
+  tlsKey: setting({
+    key: 'tlsKey', flag: 'tls-key', env: 'LATCHKEY_TLS_KEY', arg: 'FILE',
+    doc: 'The PEM private key of --tls-cert.',
+    defaultDoc: 'none', parse: (raw): string | undefined => raw,
   }),
   shutdownTimeout: setting({
     key: 'shutdownTimeout', flag: 'shutdown-timeout', env: 'LATCHKEY_SHUTDOWN_TIMEOUT', arg: 'DURATION',
@@ -242,8 +272,13 @@ export const SERVER_SETTINGS = {
   }),
   dev: setting({
     key: 'dev', flag: 'dev', env: 'LATCHKEY_DEV',
-    doc: 'Development mode (loopback only): dev database, the AWS emulator wired in as STS, dev login.',
+    doc: 'Development mode (loopback only): dev database, the AWS emulator wired in as STS, dev login, and claim-match issuers on loopback fetched over plain http.',
     defaultDoc: 'false', parse: parseBool,
+  }),
+  devAwsPort: setting({
+    key: 'devAwsPort', flag: 'dev-aws-port', env: 'LATCHKEY_DEV_AWS_PORT', arg: 'PORT',
+    doc: 'Port of the AWS emulator (STS and IMDSv2, on 127.0.0.1) that --dev starts; 0 picks a free port. Only with --dev.',
+    defaultDoc: 'PORT+1 (0 when PORT is 0)', parse: parseIntIn(0, 65535),
   }),
 } satisfies Record<string, Setting<unknown>>;
 

@@ -36,6 +36,10 @@ export function installErrorHandler(app: FastifyInstance): void {
     const fe = err as FastifyError;
     if (fe.validation) {
       const where = fe.validationContext ?? 'request';
+      const unknown = fe.validation.find((v) => v.keyword === 'additionalProperties')?.params.additionalProperty;
+      if (typeof unknown === 'string') {
+        return send(reply, 'BAD_REQUEST', `${where} has an unknown ${where === 'querystring' ? 'parameter' : 'field'} "${unknown.slice(0, 64)}"`);
+      }
       return send(reply, 'BAD_REQUEST', `${where}${fe.message.startsWith(where) ? fe.message.slice(where.length) : ` ${fe.message}`}`);
     }
     switch (fe.code) {

@@ -9,10 +9,11 @@ import { UPSTREAM_ERROR_STATUS, type UpstreamErrorCode } from '../oidc/upstream/
 import { REGISTRY_ERROR_STATUS, type RegistryErrorCode } from '../registry/errors.js';
 import type { StoreErrorCode } from '../store/contract.js';
 import { STS_ERROR_STATUS, type StsErrorCode } from '../sts/errors.js';
+import { TRUST_ERROR_STATUS, type TrustErrorCode } from '../trust/errors.js';
 import type { HttpErrorCode } from './errors.js';
 
 export type ErrorCode = IamErrorCode | TokenErrorCode | StoreErrorCode | StsErrorCode | AwsTokenErrorCode | HttpErrorCode
-  | AuthErrorCode | UpstreamErrorCode | RegistryErrorCode;
+  | AuthErrorCode | UpstreamErrorCode | TrustErrorCode | RegistryErrorCode;
 
 const IAM: Record<IamErrorCode, number> = {
   INVALID_ARGUMENT: 400, NOT_FOUND: 404, PERMISSION_DENIED: 403, ALREADY_EXISTS: 409, FAILED_PRECONDITION: 409,
@@ -26,7 +27,8 @@ const HTTP: Record<HttpErrorCode, number> = {
 };
 
 export const ERROR_STATUS: Record<ErrorCode, number> = {
-  ...IAM, ...TOKEN, ...STORE, ...HTTP, ...STS_ERROR_STATUS, ...AWS_TOKEN_ERROR_STATUS, ...AUTH_ERROR_STATUS, ...UPSTREAM_ERROR_STATUS, ...REGISTRY_ERROR_STATUS,
+  ...IAM, ...TOKEN, ...STORE, ...HTTP, ...STS_ERROR_STATUS, ...AWS_TOKEN_ERROR_STATUS, ...AUTH_ERROR_STATUS, ...UPSTREAM_ERROR_STATUS,
+  ...TRUST_ERROR_STATUS, ...REGISTRY_ERROR_STATUS,
 };
 
 /** The HTTP status of a code; unknown codes are 500. */

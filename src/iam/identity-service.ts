@@ -1,32 +1,38 @@
-// Identities: assumable identities (aws rule) in a group, and human users (root UIDPs).
+// Identities: assumable identities (a trust rule: aws, claimMatch, static) in a group, and
+// human users (root UIDPs). Registry pull tokens are identities too (created by src/registry/).
 
-import { compileAwsRule } from '../aws/index.js';
-import type { TreeFilter } from '../store/contract.js';
+import { hasTrustRule, parseTrustRule, TRUST_RULE_KINDS } from '../trust/index.js';
+import type { IdentityKind, TreeFilter } from '../store/contract.js';
 import type { Actor } from './actor.js';
 import type { Caller } from './authorizer.js';
 import { pageLimit, type IamDeps } from './deps.js';
 import { recordAudit } from './record-audit.js';
 import type { Identity, Relationship, UserIdentityInfo } from './types.js';
 import { newChildUidp, newRootUidp } from './uidp.js';
-import { checkDescription, checkName, invalid, notFound } from './validate.js';
+import { checkDescription, checkName, notFound } from './validate.js';
 import { pageOver, visibleParts, type PageResult } from './visible-page.js';
 
-/** The wire body of create/update; the seed's id.json is accepted verbatim. */
+/**
+ * The wire body of create/update; the seed's id.json is accepted verbatim. The rule is under
+ * one of its keys (awsIdentity, claimMatch, static and their Chainguard spellings).
+ */
 export interface IdentityInput {
   name?: unknown;
   description?: unknown;
-  awsIdentity?: unknown;
-  aws_identity?: unknown;
+  [ruleKey: string]: unknown;
 }
 
 export interface IdentityListQuery extends TreeFilter {
   id?: string;
+  /** Only these kinds (default: every kind in a group: the trust rules' and pull tokens). */
+  kinds?: readonly IdentityKind[];
   name?: string;
-  /** Only identities of this kind (aws or pull_token); default: both. */
-  relationship?: 'aws' | 'pull_token';
   limit?: number;
   after?: string;
 }
+
+/** What a list shows by default: every identity that lives in a group. */
+const LISTED: readonly IdentityKind[] = [...TRUST_RULE_KINDS, 'pull_token'];
 
 export class IdentityService {
   constructor(private readonly d: IamDeps) {}
@@ -34,7 +40,7 @@ export class IdentityService {
   async create(actor: Actor, parent: string, input: IdentityInput): Promise<{ identity: Identity; warnings: string[] }> {
     const name = checkName('identity', input.name);
     const description = checkDescription(input.description);
-    const { relationship, warnings } = parseRelationship(input);
+    const { relationship, warnings } = this.nextRelationship(input, undefined);
     if (!(await this.d.store.getGroup(parent))) throw notFound('parent group', parent);
     const now = this.d.clock().toISOString();
     const identity: Identity = { id: newChildUidp(parent), parentId: parent, name, description, relationship, createdAt: now, updatedAt: now };
@@ -55,22 +61,32 @@ export class IdentityService {
   async update(actor: Actor, id: string, input: IdentityInput): Promise<{ identity: Identity; warnings: string[] }> {
     const out = await this.d.store.transaction(async (tx) => {
       const cur = await tx.getIdentity(id);
-      if (!cur || cur.relationship.kind !== 'aws') throw notFound('identity', id);
+      if (!cur || cur.relationship.kind === 'user' || cur.relationship.kind === 'pull_token') throw notFound('identity', id);
       const name = input.name === undefined ? cur.name : checkName('identity', input.name);
       const description = input.description === undefined ? cur.description : checkDescription(input.description);
-      const hasRule = input.awsIdentity !== undefined || input.aws_identity !== undefined;
-      const { relationship, warnings } = hasRule ? parseRelationship(input) : { relationship: cur.relationship, warnings: [] };
+      const { relationship, warnings } = this.nextRelationship(input, cur.relationship);
       const next: Identity = { ...cur, name, description, relationship, updatedAt: this.d.clock().toISOString() };
       if (!sameRelationship(cur.relationship, relationship)) {
         // Act as: the rule decides who becomes this identity, and so who holds what it is bound to.
         await this.d.authorizer.requireActAs(actor.caller, cur.parentId ?? id, await tx.effectiveBindings(id), tx);
       }
       await tx.updateIdentity(next);
-      await recordAudit(tx, actor, this.d.clock(), 'identity.update', id, null, { name, warnings });
+      await recordAudit(tx, actor, this.d.clock(), 'identity.update', id, null, { name, kind: relationship.kind, warnings });
       return { identity: next, warnings };
     });
     await this.d.changed([{ cache: 'identities', key: id }]);
     return out;
+  }
+
+  /**
+   * The one place a create or update computes the relationship it is about to write: the rule
+   * in `input`, compiled, or (an update without one) `current` unchanged. Plain data, so a
+   * caller can compare it with the current one before writing.
+   */
+  nextRelationship(input: IdentityInput, current: Relationship | undefined): { relationship: Relationship; warnings: string[] } {
+    if (current !== undefined && !hasTrustRule(input)) return { relationship: current, warnings: [] };
+    const { rule, warnings } = parseTrustRule(input, this.d.clock());
+    return { relationship: rule, warnings };
   }
 
   async delete(actor: Actor, id: string): Promise<void> {
@@ -89,11 +105,11 @@ export class IdentityService {
     if (q.id !== undefined) {
       const i = scopes.length ? await this.d.store.getIdentity(q.id) : undefined;
       const ok = i && i.parentId !== null && (await this.d.authorizer.can(caller, 'identity.list', i.parentId)) && (!q.name || i.name === q.name)
-        && (!q.relationship || i.relationship.kind === q.relationship);
+        && (!q.kinds || q.kinds.includes(i.relationship.kind));
       return { items: ok ? [i] : [] };
     }
     return pageOver(visibleParts(scopes, q, false), { limit: pageLimit(q.limit), after: q.after }, (part, page) =>
-      'self' in part ? Promise.resolve([]) : this.d.store.listIdentities({ ...part, ...page, name: q.name, kind: q.relationship }));
+      'self' in part ? Promise.resolve([]) : this.d.store.listIdentities({ ...part, ...page, name: q.name, kinds: q.kinds ?? LISTED }));
   }
 
   /** Finds or creates the user identity of a person signed in through an upstream provider. */
@@ -135,15 +151,4 @@ function canonicalJson(v: unknown): string {
     return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
   }
   return JSON.stringify(v);
-}
-
-/** The relationship of a create/update body: exactly one rule, compiled and checked. */
-function parseRelationship(input: IdentityInput): { relationship: Relationship; warnings: string[] } {
-  if (input.awsIdentity !== undefined && input.aws_identity !== undefined) {
-    throw invalid('give the AWS rule once: either awsIdentity or aws_identity, not both');
-  }
-  const raw = input.awsIdentity ?? input.aws_identity;
-  if (raw === undefined) throw invalid('an identity needs a rule: awsIdentity {aws_account, arn|arnPattern, userId|userIdPattern}');
-  const { rule, warnings } = compileAwsRule(raw);
-  return { relationship: { kind: 'aws', aws: rule }, warnings };
 }

@@ -1,6 +1,9 @@
 // The IAM domain's records, as stored and as served (camelCase JSON).
 
+import type { TrustRule } from '../trust/index.js';
 import type { Capability } from './capabilities.js';
+
+export type { AwsIdentityRule, ClaimMatchRule, StaticRule, TrustRule } from '../trust/index.js';
 
 /** An organization (root group) or a folder (nested group). */
 export interface Group {
@@ -10,18 +13,6 @@ export interface Group {
   description: string;
   createdAt: string;
   updatedAt: string;
-}
-
-/**
- * The rule an AWS workload must satisfy to assume an identity. Exactly one of each
- * exact/pattern pair is set; patterns are RE2 syntax and always match the whole value.
- */
-export interface AwsIdentityRule {
-  awsAccount: string;
-  arn?: string;
-  arnPattern?: string;
-  userId?: string;
-  userIdPattern?: string;
 }
 
 /** A human, federated from an upstream OpenID Connect provider. */
@@ -42,9 +33,13 @@ export interface PullTokenInfo {
   secretSha256: string;
 }
 
-/** How an identity relates to the outside world: a discriminated union. */
+/**
+ * How an identity relates to the outside world, a discriminated union of plain data: the trust
+ * rule outside workloads must satisfy to assume it (aws, claimMatch, static), a human user, or a
+ * registry pull token.
+ */
 export type Relationship =
-  | { kind: 'aws'; aws: AwsIdentityRule }
+  | TrustRule
   | { kind: 'user'; user: UserIdentityInfo }
   | { kind: 'pull_token'; pullToken: PullTokenInfo };
 

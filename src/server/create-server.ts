@@ -10,7 +10,7 @@ import { IamService } from '../iam/index.js';
 import { SigningKeys, TokenIssuer, discoveryDocument } from '../oidc/index.js';
 import { RegistryTokenService, libtrustKeyId, registryCertificate } from '../registry/index.js';
 import type { Store } from '../store/index.js';
-import { ExchangeAudit, ExchangeService } from '../sts/index.js';
+import { AwsVerifier, ClaimMatchVerifier, ExchangeAudit, ExchangeService, RemoteIssuerKeys, StaticVerifier } from '../sts/index.js';
 import { PostgresBus, localBus, type ClusterBus } from '../cluster/index.js';
 import { Metrics, httpMetrics, instrumentSts } from '../metrics/index.js';
 import { openStoreWhenReachable, type StartupLog } from './wait-for-database.js';
@@ -66,6 +66,10 @@ export interface ServerExtension {
 
 /** How often expired invitations are removed (and audited as expired). */
 const INVITATION_SWEEP_MS = 10 * 60_000;
+/** An unknown kid refetches an issuer's keys at most this often. */
+const ISSUER_REFETCH_INTERVAL_MS = 30_000;
+/** Clock skew tolerated on a presented token's exp, nbf and iat. */
+const ID_TOKEN_SKEW_SECONDS = 60;
 
 export async function createServer(config: ServerConfig, opts: CreateServerOptions = {}): Promise<ServerParts> {
   const clock = opts.clock ?? (() => new Date());
@@ -117,13 +121,24 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
       totalTimeoutMs: config.stsTimeout,
     });
     const sts = instrumentSts(rawSts, metrics);
+    const workloadIssuers = new RemoteIssuerKeys({
+      timeoutMs: config.workloadIssuerTimeout,
+      allowLoopbackHttp: config.workloadIssuerAllowLoopbackHttp,
+      cacheTtlMs: config.workloadIssuerCacheTtl * 1000,
+      refetchIntervalMs: ISSUER_REFETCH_INTERVAL_MS,
+    }, clock);
+    const tokenPolicy = { skewSeconds: ID_TOKEN_SKEW_SECONDS, maxLifetimeSeconds: config.workloadTokenMaxLifetime };
     const exchangeAudit = new ExchangeAudit(store, clock, (level, msg, fields) => log(level, fields, msg), {
       onDropped: (n) => metrics.exchangeAuditDropped.inc(n),
     });
     const exchange = new ExchangeService({
-      store, iam, issuer, sts, clock,
+      store, iam, issuer, clock,
       audit: exchangeAudit,
-      aws: { partitions: config.awsPartitions },
+      verifiers: {
+        aws: new AwsVerifier(sts, { partitions: config.awsPartitions }, config.issuerUrl),
+        claimMatch: new ClaimMatchVerifier(workloadIssuers, tokenPolicy),
+        static: new StaticVerifier(tokenPolicy),
+      },
       issuerUrl: config.issuerUrl,
       apiAudience: config.apiAudience,
       tokenTtlSeconds: config.tokenTtl,
@@ -167,6 +182,7 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
       plugins: extensions.flatMap((e) => (e.routes ? [e.routes] : [])),
       serverFactory: opts.serverFactory,
     });
+    workloadIssuers.onStale((issuer, err) => app.log.warn({ issuer, code: err.code }, 'workload issuer unreachable: serving its cached keys'));
     log = (level, fields, msg) => app.log[level](fields, msg);
     // Each replica refreshes each set of keys when a successor is due and at least every 30 s.
     const timers = new Map<SigningKeys, NodeJS.Timeout>();
@@ -198,6 +214,7 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
         await app.close();
         for (const e of extensions) await e.close?.();
         await rawSts.close?.();
+        await workloadIssuers.close();
         await exchangeAudit.close();
         await bus?.close();
         await store.close();

@@ -13,6 +13,8 @@ import { LatchkeyError } from '../errors/index.js';
 import { devExtension } from './dev-extension.js';
 import type { StartupLog } from './wait-for-database.js';
 import { addServerOptions, configFromOptions } from './server-command.js';
+import { describeListenError } from './startup-error.js';
+import { createTlsServer } from './tls-server.js';
 
 export async function runServe(argv: string[]): Promise<void> {
   const cmd = addServerOptions(
@@ -37,13 +39,19 @@ export async function runServe(argv: string[]): Promise<void> {
   try {
     await serve(config);
   } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`latchkey serve: ${err.message}\n`);
+      process.exit(2);
+    }
     // Start-up failed (the database never answered, the port is taken, ...): say what and exit,
     // rather than leave a process that serves nothing.
-    const detail = err instanceof LatchkeyError ? err.detail : undefined;
-    process.stderr.write(`latchkey serve: ${err instanceof Error ? err.message : String(err)}${verbose ? '' : ' (run with -v for details)'}\n`);
+    const listen = describeListenError(err, config);
+    const message = listen ?? (err instanceof Error ? err.message : String(err));
+    process.stderr.write(`latchkey serve: ${message}${verbose || listen ? '' : ' (run with -v for details)'}\n`);
     if (verbose) {
+      const detail = err instanceof LatchkeyError ? err.detail : undefined;
       if (detail) process.stderr.write(`  detail: ${JSON.stringify(detail)}\n`);
-      if (!(err instanceof LatchkeyError) && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+      if (!listen && !(err instanceof LatchkeyError) && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
     }
     process.exit(1);
   }
@@ -58,12 +66,18 @@ export async function serve(config: ServerConfig): Promise<void> {
       req: (req: FastifyRequest) => ({ method: req.method, url: loggableUrl(req.url), host: req.host, remoteAddress: req.ip }),
     },
   };
+  let tlsReloaded: (err?: unknown) => void = () => {};
+  const tls = config.tlsCert && config.tlsKey ? createTlsServer(config.tlsCert, config.tlsKey, (err) => tlsReloaded(err)) : undefined;
   // Port 0 with no explicit issuer: bind first, so the issuer URL names the real port.
   let server: Server | undefined;
+  let listening = false;
   if (config.port === 0 && config.issuerUrl.endsWith(':0')) {
-    server = await listenFirst(config.host);
+    server = await listenFirst(config.host, tls);
+    listening = true;
     const real = config.issuerUrl.replace(/:0$/, `:${(server.address() as AddressInfo).port}`);
     config = { ...config, apiAudience: config.apiAudience === config.issuerUrl ? real : config.apiAudience, issuerUrl: real };
+  } else {
+    server = tls;
   }
   const opts: CreateServerOptions = { logger, startupLog: startupLogger(config.logLevel) };
   if (server) {
@@ -78,20 +92,27 @@ export async function serve(config: ServerConfig): Promise<void> {
     parts = await createServer(config, opts);
   } catch (err) {
     // The socket bound first (port 0) must not keep a process alive that will never serve.
-    server?.close();
+    if (listening) server?.close();
     await dev?.extension().close?.();
     throw err;
   }
   const { app } = parts;
   let address: string;
-  if (server) {
+  if (listening) {
     await app.ready();
     address = config.issuerUrl;
   } else {
     address = await app.listen({ host: config.host, port: config.port });
+    if (tls) address = address.replace(/^http:/, 'https:');
   }
+  tlsReloaded = (err) => (err ? app.log.error({ err }, 'TLS certificate reload failed; still serving the previous one')
+    : app.log.info('TLS certificate reloaded'));
   app.log.info({ address, issuer: config.issuerUrl, database: redactDb(config.database), dev: config.dev }, 'latchkey serving');
   if (dev) dev.announce(address);
+  if (!config.dev && config.oidcProviders.length === 0) {
+    app.log.warn('no login provider: people cannot log in (workloads can, with their identity tokens). '
+      + 'Configure one with --oidc-providers (see docs/human-login.md), or try everything with `latchkey serve --dev`');
+  }
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -143,10 +164,10 @@ function redactDb(db: string): string {
   return db.replace(/\/\/([^@/]*)@/, (_m, userinfo: string) => `//${userinfo.split(':')[0]}:***@`);
 }
 
-/** A node:http server already listening on `host`, port 0. */
-export function listenFirst(host: string): Promise<Server> {
+/** A server (node:http unless given) already listening on `host`, port 0. */
+export function listenFirst(host: string, given?: Server): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const s = createHttpServer();
+    const s = given ?? createHttpServer();
     s.once('error', reject);
     s.listen(0, host, () => resolve(s));
   });

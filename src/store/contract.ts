@@ -35,10 +35,16 @@ export interface GroupQuery extends TreeFilter, Page {
   rootsOnly?: boolean;
 }
 
+/** The kinds of identity: a trust rule's, a person, a registry pull token. */
+export type IdentityKind = 'aws' | 'claimMatch' | 'static' | 'user' | 'pull_token';
+
 export interface IdentityQuery extends TreeFilter, Page {
   id?: string;
   name?: string;
-  kind?: 'aws' | 'user' | 'pull_token';
+  /** Only identities of this kind. */
+  kind?: IdentityKind;
+  /** Only identities of these kinds. */
+  kinds?: ReadonlyArray<IdentityKind>;
 }
 
 export interface RoleQuery extends TreeFilter, Page {

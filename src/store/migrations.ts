@@ -11,7 +11,8 @@ import { humanLogin } from './migrations/0002-human-login.js';
 import { invitationExpiry } from './migrations/0003-invitation-expiry.js';
 import { registryKeys } from './migrations/0004-registry-keys.js';
 import { pullTokenIdentities } from './migrations/0005-pull-token-identities.js';
-import { heartbeat } from './migrations/0006-heartbeat.js';
+import { identityKinds } from './migrations/0006-identity-kinds.js';
+import { heartbeat } from './migrations/0007-heartbeat.js';
 
 /** What a migration may need to know about the backend it runs on. */
 export interface MigrationContext {
@@ -38,5 +39,6 @@ export const MIGRATIONS: readonly Migration[] = [
   invitationExpiry,
   registryKeys,
   pullTokenIdentities,
+  identityKinds,
   heartbeat,
 ];

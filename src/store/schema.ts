@@ -21,8 +21,8 @@ export interface IdentitiesTable {
   parent_id: string | null;
   name: string;
   description: string;
-  kind: 'aws' | 'user' | 'pull_token';
-  /** JSON of the AwsIdentityRule, or of the PullTokenInfo; null for users. */
+  kind: 'aws' | 'claimMatch' | 'static' | 'user' | 'pull_token';
+  /** JSON of the trust rule (AwsIdentityRule, ClaimMatchRule, StaticRule) or of the PullTokenInfo; null for users. */
   rule: string | null;
   user_issuer: string | null;
   user_subject: string | null;

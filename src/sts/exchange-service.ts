@@ -1,15 +1,17 @@
-// The exchange: a presented AWS identity token in, a short-lived Latchkey token out.
-// Order matters: every local check of the token passes before STS is called; the identity's
-// rule is matched against what STS says; only then is a token minted.
+// The exchange: a presented credential in, a short-lived Latchkey token out. Kind-agnostic:
+// the identity is loaded first, its kind picks the CredentialVerifier that turns the
+// credential into verified facts, and the one rule matcher decides; only then is a token
+// minted. Verifiers make every local check before any network call.
 
 import { LatchkeyError } from '../errors/index.js';
-import { matchAwsRule, verifyAwsRequest, type AwsVerifierConfig, type StsClient } from '../aws/index.js';
 import type { Capability, IamService } from '../iam/index.js';
 import { isCapability, isUidp, UIDP_FORMAT } from '../iam/index.js';
 import type { TokenIssuer } from '../oidc/index.js';
 import type { Store } from '../store/contract.js';
+import { compileTrustRule, detailOf, matchTrustRule, TrustTrace, type TrustRule, type VerifiedFacts } from '../trust/index.js';
 import type { StsErrorCode } from './errors.js';
 import type { ExchangeAudit } from './exchange-audit.js';
+import type { CredentialVerifier, CredentialVerifiers, VerifyContext } from './verifiers/credential-verifier.js';
 
 export interface ExchangeRequest {
   /** The presented credential (attacker-controlled). */
@@ -25,15 +27,22 @@ export interface ExchangeDeps {
   store: Store;
   iam: IamService;
   issuer: TokenIssuer;
-  sts: StsClient;
-  aws: AwsVerifierConfig;
+  verifiers: CredentialVerifiers;
   clock: () => Date;
-  /** The audience AWS tokens must be bound to: this issuer's URL. */
+  /** This issuer's URL: the audience presented credentials must be bound to by default. */
   issuerUrl: string;
   apiAudience: string;
   tokenTtlSeconds: number;
   log?: (fields: Record<string, unknown>, msg: string) => void;
   audit?: ExchangeAudit;
+}
+
+interface Exchanged {
+  token: string;
+  expiry: string;
+  jti: string;
+  facts: VerifiedFacts;
+  aud: string[];
 }
 
 const MAX_AUD = 5;
@@ -42,24 +51,39 @@ function bad(msg: string): LatchkeyError<StsErrorCode> {
   return new LatchkeyError<StsErrorCode>('EXCHANGE_BAD_REQUEST', msg);
 }
 
+/** Where the caller came from, for the minted token's `act` claim. */
+export function actOf(facts: VerifiedFacts): Record<string, string> {
+  return facts.kind === 'aws'
+    ? { aws_arn: facts.arn, aws_account: facts.account }
+    : { iss: facts.issuer, sub: facts.subject };
+}
+
 export class ExchangeService {
   constructor(private readonly d: ExchangeDeps) {}
 
-  /** Exchanges, and records the outcome (granted or refused, with the private detail). */
-  async exchange(req: ExchangeRequest): Promise<{ token: string; expiry: string }> {
+  /**
+   * Exchanges, and records the outcome (granted or refused, with the private detail). `trace`
+   * receives every check made, in order, the refusing one last.
+   */
+  async exchange(req: ExchangeRequest, trace = new TrustTrace()): Promise<{ token: string; expiry: string }> {
     try {
-      const out = await this.#exchange(req);
-      this.d.audit?.record({ identity: req.identity, remoteAddr: req.remoteAddr ?? null, granted: true, details: { jti: out.jti, arn: out.arn, aud: out.aud } });
+      const out = await this.#exchange(req, trace);
+      this.d.audit?.record({
+        identity: req.identity, remoteAddr: req.remoteAddr ?? null, granted: true,
+        details: { jti: out.jti, ...(out.facts.kind === 'aws' ? { arn: out.facts.arn } : detailOf(out.facts)), aud: out.aud },
+      });
       return { token: out.token, expiry: out.expiry };
     } catch (err) {
       if (err instanceof LatchkeyError) {
+        // The check that refused, as the last step (a verifier's own throws do not record themselves).
+        if (!trace.lastFailed) trace.step(err.code, false);
         this.d.audit?.record({ identity: req.identity, remoteAddr: req.remoteAddr ?? null, granted: false, code: err.code, details: { message: err.message, ...err.detail } });
       }
       throw err;
     }
   }
 
-  async #exchange(req: ExchangeRequest): Promise<{ token: string; expiry: string; jti: string; arn: string; aud: string[] }> {
+  async #exchange(req: ExchangeRequest, trace: TrustTrace): Promise<Exchanged> {
     if (!isUidp(req.identity)) throw bad(`identity must be ${UIDP_FORMAT}`);
     const identityId = req.identity;
     const aud = req.aud.length ? req.aud : [this.d.apiAudience];
@@ -67,18 +91,19 @@ export class ExchangeService {
     for (const c of req.cap) if (!isCapability(c)) throw bad(`unknown capability ${JSON.stringify(c.slice(0, 64))}`);
     const cap = [...new Set(req.cap)] as Capability[];
 
-    // Checks 1-8 of the spec: nothing leaves this process unless they all pass.
-    const now = this.d.clock();
-    const checked = verifyAwsRequest(req.token, { identity: identityId, audience: this.d.issuerUrl, now }, this.d.aws);
-
     const identity = await this.d.iam.identityCache.get(identityId);
     if (!identity) throw new LatchkeyError<StsErrorCode>('IDENTITY_NOT_FOUND', `identity ${identityId} does not exist`);
-    if (identity.relationship.kind !== 'aws') {
-      throw new LatchkeyError<StsErrorCode>('IDENTITY_NOT_ASSUMABLE', `identity ${identityId} cannot be assumed with an AWS token`);
+    const rel = identity.relationship;
+    const rule: TrustRule | undefined = rel.kind === 'user' || rel.kind === 'pull_token' ? undefined : rel;
+    if (!rule) {
+      throw new LatchkeyError<StsErrorCode>('IDENTITY_NOT_ASSUMABLE', rel.kind === 'user'
+        ? `identity ${identityId} is a person's; workloads cannot assume it`
+        : `identity ${identityId} is a registry pull token; it is used with its secret at the registry, not exchanged`);
     }
-
-    const caller = await this.d.sts.getCallerIdentity(checked);
-    matchAwsRule(identity.relationship.aws, caller);
+    const compiled = compileTrustRule(rule, this.d.issuerUrl);
+    const verifier = this.d.verifiers[rule.kind] as CredentialVerifier;
+    const facts = await verifier.verify(req.token, { identityId, rule, compiled, now: this.d.clock(), trace } as VerifyContext);
+    matchTrustRule(compiled, facts, trace);
 
     if (cap.length) {
       const granted = await this.d.iam.authorizer.allCapabilities(identityId);
@@ -92,9 +117,9 @@ export class ExchangeService {
       aud,
       ttlSeconds: Math.min(this.d.tokenTtlSeconds, 3600),
       cap: cap.length ? cap : undefined,
-      extra: { act: { aws_arn: caller.arn, aws_account: caller.account } },
+      extra: { act: actOf(facts) },
     });
-    this.d.log?.({ identity: identityId, arn: caller.arn, jti: minted.jti }, 'aws identity exchanged');
-    return { token: minted.token, expiry: minted.expiry.toISOString(), jti: minted.jti, arn: caller.arn, aud };
+    this.d.log?.({ identity: identityId, kind: rule.kind, ...detailOf(facts), jti: minted.jti }, 'identity exchanged');
+    return { token: minted.token, expiry: minted.expiry.toISOString(), jti: minted.jti, facts, aud };
   }
 }

@@ -3,7 +3,8 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compileAwsRule, matchAwsRule, type CallerIdentity } from '../../src/aws/index.js';
+import type { CallerIdentity } from '../../src/aws/index.js';
+import { compileAwsRule, matchAwsRule } from '../../src/trust/index.js';
 import { assertRefused } from './support.js';
 
 const ACCOUNT = '452336408843';

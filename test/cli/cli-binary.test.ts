@@ -73,7 +73,7 @@ describe('latchkey (built binary)', () => {
     assert.equal(readFileSync(file, 'utf8'), 'platform:\n  api: http://latchkey.example:8080\nauth:\n  mode: headless\n');
     const view = latchkey(['config', 'view'], env);
     assert.match(view.stdout, /^platform\.api +http:\/\/latchkey\.example:8080 +\/.*config\.yaml$/m);
-    assert.match(view.stdout, /^platform\.issuer +\(platform\.api\) +default$/m);
+    assert.match(view.stdout, /^platform\.issuer +http:\/\/latchkey\.example:8080 +platform\.api$/m);
     const json = JSON.parse(latchkey(['config', 'view', '-o', 'json'], { ...env, LATCHKEY_DEFAULT_OUTPUT: 'yaml' }).stdout);
     assert.deepEqual(json, { platform: { api: 'http://latchkey.example:8080' }, auth: { mode: 'headless', 'refresh-margin': 60 }, default: { output: 'yaml' } });
     const fromEnv = latchkey(['config', 'view'], { ...env, LATCHKEY_PLATFORM_API: 'http://env:1' });
@@ -162,7 +162,7 @@ describe('latchkey (built binary)', () => {
     assert.deepEqual(complete(['latchkey', '--api', 'http://x', 'iam', 'id', 'create', 'aws', '--f']), ['--filename']);
     assert.deepEqual(complete(['latchkey', 'iam', 'org', 'ls', '-o', '']), ['table', 'json', 'yaml', 'id']);
     assert.deepEqual(complete(['latchkey', 'config', 'set', 'auth.']), ['auth.mode', 'auth.refresh-margin']);
-    assert.deepEqual(complete(['latchkey', 'auth', 'login', '--identity-provider', '']), ['aws']);
+    assert.deepEqual(complete(['latchkey', 'auth', 'login', '--identity-provider', '']), ['aws', 'github-actions', 'kubernetes']);
     assert.deepEqual(complete(['latchkey', 'completion', '']), ['bash', 'zsh']);
   });
 

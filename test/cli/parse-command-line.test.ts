@@ -104,7 +104,9 @@ describe('parseCommandLine', () => {
 
   it('says what is wrong with a command line, and what to do', () => {
     assert.match(usageError('iam identitys list').hint!, /did you mean "identities"/);
-    assert.match(usageError('iam identities list --nope').message, /Unknown option '--nope'/);
+    assert.match(usageError('iam identities list --nope').message, /unknown flag --nope for "latchkey iam identities list"/);
+    assert.match(usageError('iam identities list --parnet x').hint!, /did you mean --parent\?/);
+    assert.match(usageError('iam rolebinding create --rol x').hint!, /did you mean --role\?/);
     assert.match(usageError('iam org ls -o xml').message, /--output must be one of table, json, yaml, id/);
     assert.match(usageError('iam folders create').message, /needs NAME/);
     assert.match(usageError('iam folders create a b').message, /unexpected argument "b"/);

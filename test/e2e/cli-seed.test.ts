@@ -1,4 +1,4 @@
-// The seed (shared/seed/000_ca535fcb76527fb0.txt) end to end, with `latchkey` for `chainctl`:
+// The seed (Chainguard's "Authenticate from an EC2 instance", the README's flow) end to end, with `latchkey` for `chainctl`:
 // the built binary against `latchkey serve --dev` (a real server process, its AWS emulator as
 // STS and IMDSv2), driven by bash with the seed's own command lines, jq and curl included.
 

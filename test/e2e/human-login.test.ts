@@ -124,7 +124,9 @@ describe('human login through an upstream provider, with the built CLI and Chrom
       { HOME: dataDir });
     orgId = ok(bootstrap, 'admin bootstrap').trim();
     const providers = JSON.stringify([{ name: 'test', displayName: 'Test IdP', issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret }]);
-    server = await startServe(['--oidc-providers', providers, '--device-code-interval', '1s', '--token-ttl', '600'], dataDir);
+    // A generous upstream timeout: on a loaded machine a JWKS refetch must not turn a forged
+    // token's 401 into a 503 (the timeout itself is tested in test/auth/upstream-provider.test.ts).
+    server = await startServe(['--oidc-providers', providers, '--oidc-upstream-timeout', '30000', '--device-code-interval', '1s', '--token-ttl', '600'], dataDir);
     idp.attach([`${server.issuer}/oauth/callback`]);
     browser = await launchChromium();
   });

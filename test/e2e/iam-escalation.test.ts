@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createStsClient } from '../../src/aws/index.js';
-import { startAwsEmulator, type AwsEmulator } from '../../src/aws/emulator/index.js';
+import { startAwsEmulator, type AwsEmulator } from '../../src/aws-emulator/index.js';
 import { CAPABILITIES, OPERATOR, builtinRoleId, type Group, type Identity, type Role } from '../../src/iam/index.js';
 import { buildAwsToken, type Creds } from '../support/aws-token-builder.js';
 import { latchkeyAsync, tempHome, type RunResult } from '../cli/support/cli-binary.js';

@@ -10,7 +10,7 @@ import { gunzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT, decodeJwt, decodeProtectedHeader, generateKeyPair } from 'jose';
 import { createStsClient } from '../../src/aws/index.js';
-import { startAwsEmulator, type AwsEmulator } from '../../src/aws/emulator/index.js';
+import { startAwsEmulator, type AwsEmulator } from '../../src/aws-emulator/index.js';
 import { certificateBundle } from '../../src/http/routes/registry.js';
 import { OPERATOR, builtinRoleId, type Group, type Identity } from '../../src/iam/index.js';
 import { runProcess } from '../support/aws-clients.js';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { humanLoginExtension } from '../../src/auth/index.js';
 import { createStsClient } from '../../src/aws/index.js';
-import { startAwsEmulator, type AwsEmulator } from '../../src/aws/emulator/index.js';
+import { startAwsEmulator, type AwsEmulator } from '../../src/aws-emulator/index.js';
 import { OPERATOR } from '../../src/iam/index.js';
 import { postForm } from '../auth/support/login-server.js';
 import { buildAwsToken } from '../support/aws-token-builder.js';

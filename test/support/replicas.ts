@@ -1,7 +1,7 @@
 // Several in-process Latchkey replicas on one real PostgreSQL database, sharing one issuer URL
 // (as behind a load balancer), with the AWS emulator as their STS.
 
-import { startAwsEmulator, type AwsEmulator } from '../../src/aws/emulator/index.js';
+import { startAwsEmulator, type AwsEmulator } from '../../src/aws-emulator/index.js';
 import { createStsClient } from '../../src/aws/index.js';
 import { createDatabase, startPostgres, type PostgresServer } from './postgres.js';
 import { startTestServer, type TestServer } from './test-server.js';

@@ -13,20 +13,37 @@ export const AUTH: CommandSpec = {
       description:
         'Log in to Latchkey and cache the token.\n\n'
         + 'With no flags, log in as a person (the dev server\'s built-in user under `latchkey serve --dev`).\n'
-        + 'With --identity-token and --identity, exchange an identity token (e.g. the seed\'s AWS token) for\n'
-        + 'a Latchkey token of that assumable identity. With --identity-provider aws and --identity, find AWS\n'
-        + 'credentials the way the AWS SDKs do, build the AWS token and exchange it, in one step.',
+        + 'With --identity-token and --identity, exchange an identity token (the seed\'s AWS token, or an\n'
+        + 'OpenID Connect token of any issuer the identity trusts) for a Latchkey token of that assumable\n'
+        + 'identity; @FILE reads it from a file, again on every renewal. With --identity-provider, get the\n'
+        + 'token from the platform, again on every renewal:\n'
+        + '  aws             AWS credentials found the way the AWS SDKs do, signed into the AWS token\n'
+        + '  github-actions  the job\'s ID token (needs `permissions: id-token: write`), for the audience\n'
+        + '                  --identity-token-audience (default: this issuer\'s URL)\n'
+        + '  kubernetes      a projected service-account token file (--kubernetes-token-path), re-read\n'
+        + '                  every time because the kubelet rotates it',
       flags: [
         { name: 'identity', arg: 'UIDP', doc: 'The assumable identity to log in as.' },
-        { name: 'identity-token', arg: 'TOKEN|PATH', doc: 'An identity token, or a file holding one (re-read on refresh).' },
-        { name: 'identity-provider', arg: 'PROVIDER', choices: ['aws'], doc: 'Get the identity token from this provider: aws.' },
+        { name: 'identity-token', arg: 'TOKEN|@FILE', doc: 'An identity token, or @FILE holding one (re-read on refresh; a bare existing path works too).' },
+        {
+          name: 'identity-provider', arg: 'PROVIDER', choices: ['aws', 'github-actions', 'kubernetes'],
+          doc: 'Get the identity token from the platform: aws, github-actions or kubernetes.',
+        },
         AWS_REGION,
+        { name: 'identity-token-audience', arg: 'AUD', doc: 'With github-actions: the audience to ask for (default: this issuer\'s URL).' },
+        {
+          name: 'kubernetes-token-path', arg: 'PATH',
+          doc: 'With kubernetes: the projected service-account token file (default /var/run/secrets/tokens/latchkey).',
+        },
         { name: 'headless', doc: 'Log in without opening a browser (as auth.mode=headless).' },
       ],
       examples: [
         'latchkey auth login',
         'latchkey auth login --identity-token "$TOK" --identity "$CHAINGUARD_IDENTITY"',
         'latchkey auth login --identity "$CHAINGUARD_IDENTITY" --identity-provider aws',
+        'latchkey auth login --identity "$ID" --identity-provider github-actions',
+        'latchkey auth login --identity "$ID" --identity-provider kubernetes --kubernetes-token-path /var/run/secrets/tokens/latchkey',
+        'latchkey auth login --identity "$ID" --identity-token @token.jwt',
       ],
       load: () => import('../commands/auth-login.js'),
     },

@@ -1,6 +1,7 @@
 // The whole `latchkey` command tree (see command-spec.ts for why it is data).
 
 import type { CommandSpec } from '../command-spec.js';
+import { AUDIT } from './audit.js';
 import { AUTH, AWS } from './auth.js';
 import { IAM } from './iam.js';
 import { COMPLETION, CONFIG } from './local.js';
@@ -16,6 +17,7 @@ export const COMMAND_TREE: CommandSpec = {
     AUTH,
     IAM,
     AWS,
+    AUDIT,
     REGISTRY,
     CONFIG,
     COMPLETION,

@@ -12,7 +12,7 @@ export const SERVER_COMMANDS: readonly CommandSpec[] = [
   {
     name: 'aws-emulator',
     summary: 'Run the local AWS emulator (STS GetCallerIdentity and IMDSv2) for development.',
-    passthrough: (argv) => import('../../aws/emulator/command.js').then((m) => m.runAwsEmulatorCommand(argv)),
+    passthrough: (argv) => import('../../aws-emulator/command.js').then((m) => m.runAwsEmulatorCommand(argv)),
   },
   {
     name: 'admin',

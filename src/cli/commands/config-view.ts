@@ -23,11 +23,15 @@ export async function run(ctx: CliContext): Promise<void> {
   const format = ctx.globals.output ?? 'table';
   if (format === 'json' || format === 'yaml') ctx.stdout.write(await serialize(nested(values), format));
   else if (format === 'table') {
+    // The issuer, unless set, is platform.api's: show the URL itself (AWS tokens are bound to it).
+    const api = values.find((v) => v.key === 'platform.api')?.value;
+    const shown = values.map((v) => (v.key === 'platform.issuer' && v.value === undefined && api !== undefined
+      ? { ...v, value: api, origin: 'platform.api' } : v));
     ctx.stdout.write(`# ${configPath}\n`);
     ctx.stdout.write(renderTable([
       { header: 'KEY', value: (v: ResolvedSetting) => v.key },
-      { header: 'VALUE', value: (v) => v.value ?? (v.key === 'platform.issuer' ? '(platform.api)' : '(none)') },
+      { header: 'VALUE', value: (v) => v.value ?? (v.key === 'platform.audience' ? '(the server\'s API audience)' : '(none)') },
       { header: 'FROM', value: (v) => v.origin },
-    ], values, ctx.color));
+    ], shown, ctx.color));
   } else throw new CliError('USAGE', '`config view` prints table, json or yaml');
 }

@@ -1,4 +1,4 @@
-// `latchkey iam identities list [--parent GROUP] [--name NAME] [--relationship KIND]`.
+// `latchkey iam identities list [--parent GROUP] [--name NAME] [--relationship aws|claim_match|static|pull_token]`.
 
 import type { CommandInput } from '../command-input.js';
 import type { CliContext } from '../context.js';

@@ -26,6 +26,11 @@ export async function loginHuman(ctx: CliContext, discovery?: Discovery): Promis
   if (endpointOf(d, 'authorization_endpoint') || endpointOf(d, 'device_authorization_endpoint')) {
     return (await import('./interactive-login.js')).loginInteractively(ctx, d);
   }
+  if (endpointOf(d, 'token_endpoint')) {
+    // A Latchkey issuer (it has the token endpoint) with no upstream provider configured.
+    throw new CliError('LOGIN_UNAVAILABLE', `this server (${d.issuer}) has no login provider, so people cannot log in to it`,
+      { hint: 'its operator configures one with `latchkey serve --oidc-providers` (docs/human-login.md); workloads log in with --identity' });
+  }
   throw new CliError('LOGIN_UNAVAILABLE', `the issuer at ${d.issuer} advertises no login endpoint`,
     { hint: 'check platform.issuer with `latchkey config view`' });
 }

@@ -1,7 +1,8 @@
-// Identities: assumable AWS identities and registry pull tokens in a group, and human users (root UIDPs).
+// Identities: assumable identities (a trust rule of any kind) and registry pull tokens in a
+// group, and human users (root UIDPs).
 
-import type { Selectable } from 'kysely';
-import type { AwsIdentityRule, Identity, PullTokenInfo, Relationship } from '../../iam/types.js';
+import { sql, type Selectable } from 'kysely';
+import type { Identity, PullTokenInfo, Relationship, TrustRule } from '../../iam/types.js';
 import type { IdentityQuery } from '../contract.js';
 import { pageLimit, positionConditions } from '../page.js';
 import type { Db, IdentitiesTable } from '../schema.js';
@@ -44,6 +45,7 @@ export async function listIdentities(db: Db, q: IdentityQuery): Promise<Identity
       ...(q.id !== undefined ? [eb('id', '=', q.id)] : []),
       ...(q.name !== undefined ? [eb('name', '=', q.name)] : []),
       ...(q.kind !== undefined ? [eb('kind', '=', q.kind)] : []),
+      ...(q.kinds !== undefined ? [q.kinds.length ? eb('kind', 'in', [...q.kinds]) : sql<boolean>`1 = 0`] : []),
     ]))
     .orderBy('id')
     .limit(pageLimit(q.limit))
@@ -63,7 +65,7 @@ function toRow(i: Identity): IdentitiesTable {
   return {
     id: i.id, parent_id: i.parentId, name: i.name, description: i.description,
     kind: rel.kind,
-    rule: rel.kind === 'aws' ? JSON.stringify(rel.aws) : rel.kind === 'pull_token' ? JSON.stringify(rel.pullToken) : null,
+    rule: rel.kind === 'user' ? null : rel.kind === 'pull_token' ? JSON.stringify(rel.pullToken) : JSON.stringify(ruleOf(rel)),
     user_issuer: rel.kind === 'user' ? rel.user.issuer : null,
     user_subject: rel.kind === 'user' ? rel.user.subject : null,
     user_email: rel.kind === 'user' ? rel.user.email ?? null : null,
@@ -80,10 +82,18 @@ function fromRow(r: Selectable<IdentitiesTable>): Identity {
 }
 
 function relationshipOf(r: Selectable<IdentitiesTable>): Relationship {
-  if (r.kind === 'aws') return { kind: 'aws', aws: JSON.parse(r.rule ?? '{}') as AwsIdentityRule };
   if (r.kind === 'pull_token') return { kind: 'pull_token', pullToken: JSON.parse(r.rule ?? '{}') as PullTokenInfo };
+  if (r.kind !== 'user') return { kind: r.kind, [r.kind]: JSON.parse(r.rule ?? '{}') } as TrustRule;
   return {
     kind: 'user',
     user: { issuer: r.user_issuer ?? '', subject: r.user_subject ?? '', ...(r.user_email !== null ? { email: r.user_email } : {}) },
   };
+}
+
+function ruleOf(rel: TrustRule): unknown {
+  switch (rel.kind) {
+    case 'aws': return rel.aws;
+    case 'claimMatch': return rel.claimMatch;
+    case 'static': return rel.static;
+  }
 }

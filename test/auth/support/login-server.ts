@@ -23,7 +23,9 @@ export async function startLoginServer(o: { database?: string; flags?: Record<st
   const s = await startTestServer({
     database: o.database,
     clock,
-    flags: { oidcProviders: JSON.stringify(providers), deviceCodeInterval: '2', ...o.flags },
+    // A generous upstream timeout: on a loaded machine a JWKS refetch must not turn a forged
+    // token's 401 into a 503 (the timeout itself is tested in upstream-provider.test.ts).
+    flags: { oidcProviders: JSON.stringify(providers), oidcUpstreamTimeout: '30000', deviceCodeInterval: '2', ...o.flags },
     extensions: [humanLoginExtension({ clock })],
   });
   idp.attach([`${s.url}/oauth/callback`]);

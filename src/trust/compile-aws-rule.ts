@@ -3,11 +3,13 @@
 // each exact/pattern pair, patterns that compile as RE2; warns about patterns that accept any
 // principal or can never match.
 
-import type { AwsIdentityRule } from '../iam/types.js';
-import { PARTITIONS } from './constants.js';
-import { refuse } from './errors.js';
+import type { AwsIdentityRule } from './trust-rule.js';
+import { PARTITIONS } from '../aws/constants.js';
+import { refuse } from '../aws/errors.js';
+import { lintAwsPatterns } from './lint-patterns.js';
+import { literalPrefix } from './literal-prefix.js';
 import { compiledPattern, fullMatch } from './pattern-cache.js';
-import { principalArnParts } from './principal-arn.js';
+import { principalArnParts } from '../aws/principal-arn.js';
 
 export const MAX_RULE_PATTERN_LENGTH = 1024;
 const MAX_EXACT_LENGTH = 2048;
@@ -55,31 +57,6 @@ function checkPattern(field: string, p: string): void {
     const why = err instanceof Error ? err.message.slice(0, 200) : 'does not compile';
     invalid(`${field} is not a valid RE2 pattern (${why})`);
   }
-}
-
-/** The literal text every match of `p` starts with (conservative: may be shorter). */
-export function literalPrefix(p: string): string {
-  let i = p.startsWith('^') ? 1 : 0;
-  let out = '';
-  while (i < p.length) {
-    const ch = p[i] as string;
-    let lit: string;
-    if ('.+*?()[]{}|^$'.includes(ch)) break;
-    if (ch === '\\') {
-      const n = p[i + 1];
-      if (n === undefined || /[A-Za-z0-9]/.test(n)) break;
-      lit = n;
-      i += 2;
-    } else {
-      lit = ch;
-      i += 1;
-    }
-    const q = p[i];
-    if (q === '?' || q === '*' || q === '{') break;
-    out += lit;
-    if (q === '+') break;
-  }
-  return out;
 }
 
 function arnPatternWarnings(p: string, account: string): string[] {
@@ -172,5 +149,6 @@ export function compileAwsRule(input: unknown): { rule: AwsIdentityRule; warning
     }
     rule.userIdPattern = p;
   }
+  warnings.push(...lintAwsPatterns(rule).filter((w) => !warnings.includes(w)));
   return { rule, warnings };
 }

@@ -1,11 +1,31 @@
-// The whole exchange in spec order against a local STS that checks SigV4 for real: checks 1-8,
-// then STS, then the identity's rule; and nothing at all reaches STS when a check fails.
+// The exchange's AWS path in spec order, as the server runs it (AwsVerifier, then the one rule
+// matcher) against a local STS that checks SigV4 for real: checks 1-8, then STS, then the
+// identity's rule; and nothing at all reaches STS when a check fails.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { compileAwsRule, createStsClient, verifyAwsToken, type StsClient } from '../../src/aws/index.js';
-import { ACCOUNT, ARN, startFakeSts, USER_ID, type FakeSts } from './fake-sts.js';
-import { assertRejects, b64, BIND, IDENTITY, makeToken, NOW, serialize, signedRequest } from './support.js';
+import { createStsClient, type AwsVerifierConfig, type CallerIdentity, type StsClient } from '../../src/aws/index.js';
+import { AwsVerifier } from '../../src/sts/index.js';
+import { compileAwsRule, compileTrustRule, matchTrustRule, TrustTrace, type AwsIdentityRule } from '../../src/trust/index.js';
+import { ACCOUNT, ARN, startFakeSts, USER_ID, type FakeSts } from '../aws-token/fake-sts.js';
+import { assertRejects, b64, BIND, IDENTITY, makeToken, NOW, serialize, signedRequest } from '../aws-token/support.js';
+
+/** What the exchange does for an AWS identity: verify the token, then match the rule (if any). */
+async function verifyAwsToken(
+  token: string,
+  expect: typeof BIND & { rule?: AwsIdentityRule },
+  deps: { config: AwsVerifierConfig; sts: StsClient },
+): Promise<CallerIdentity> {
+  const rule = { kind: 'aws' as const, aws: expect.rule ?? { awsAccount: ACCOUNT, arnPattern: '.*', userIdPattern: '.*' } };
+  const compiled = compileTrustRule(rule, expect.audience);
+  const trace = new TrustTrace();
+  const facts = await new AwsVerifier(deps.sts, deps.config, expect.audience)
+    .verify(token, { identityId: expect.identity, rule, compiled, now: expect.now, trace });
+  if (expect.rule) matchTrustRule(compiled, facts, trace);
+  if (facts.kind !== 'aws') throw new TypeError('not AWS facts');
+  const { kind: _, ...caller } = facts;
+  return caller;
+}
 
 let sts: FakeSts;
 let client: ReturnType<typeof createStsClient>;

@@ -4,7 +4,7 @@
 // AWS, so its codes and statuses are AWS's, and its messages copy AWS's wording so a client
 // (botocore, the AWS CLI, Latchkey's own STS client) sees what it would see from AWS.
 
-import { LatchkeyError } from '../../errors/index.js';
+import { LatchkeyError } from '../errors/index.js';
 
 export type AwsFaultCode =
   | 'MissingAuthenticationToken'
