@@ -143,6 +143,12 @@ export interface MigrationsTable {
   applied_at: string;
 }
 
+/** One row (id 1), written only by the readiness probe after a write fault. */
+export interface HeartbeatTable {
+  id: number;
+  at: string;
+}
+
 export interface Database {
   groups: GroupsTable;
   identities: IdentitiesTable;
@@ -156,6 +162,7 @@ export interface Database {
   device_codes: DeviceCodesTable;
   refresh_tokens: RefreshTokensTable;
   latchkey_migrations: MigrationsTable;
+  latchkey_heartbeat: HeartbeatTable;
 }
 
 /** A database handle: the store itself, or a transaction of it. */
