@@ -822,6 +822,35 @@ function storeContract(name: 'sqlite' | 'postgres', setup: () => Promise<Backend
       assert.equal(await store.getRefreshToken('ended'), undefined);
     });
 
+    it('presented credentials: recorded once, a replay is false, the sweep frees what ended', async (t) => {
+      const { store } = await fresh(t);
+      const a = 'a'.repeat(64);
+      const b = 'b'.repeat(64);
+      assert.equal(await store.recordPresentedCredential(a, '2025-01-01T00:00:00.000Z'), true);
+      assert.equal(await store.recordPresentedCredential(a, '2030-01-01T00:00:00.000Z'), false, 'the same key again is a replay');
+      assert.equal(await store.recordPresentedCredential(b, '2030-01-01T00:00:00.000Z'), true);
+      assert.equal(await store.deleteExpiredPresentedCredentials('2026-01-01T00:00:00.000Z'), 1);
+      assert.equal(await store.recordPresentedCredential(b, '2030-01-01T00:00:00.000Z'), false, 'the sweep keeps what has not ended');
+      assert.equal(await store.recordPresentedCredential(a, '2030-01-01T00:00:00.000Z'), true, 'an ended record was swept');
+      // Inside a transaction that rolls back, the record goes with it.
+      const c = 'c'.repeat(64);
+      await assert.rejects(store.transaction(async (tx) => {
+        assert.equal(await tx.recordPresentedCredential(c, '2030-01-01T00:00:00.000Z'), true);
+        throw new Error('roll back');
+      }), /roll back/);
+      assert.equal(await store.recordPresentedCredential(c, '2030-01-01T00:00:00.000Z'), true);
+    });
+
+    it('presented credentials: 16 concurrent records of one key through two handles, exactly one wins', async (t) => {
+      const { store, url } = await fresh(t);
+      const second = await openStore(url);
+      t.after(() => second.close());
+      const key = 'd'.repeat(64);
+      const results = await Promise.all(Array.from({ length: 16 }, (_, i) =>
+        (i % 2 ? second : store).recordPresentedCredential(key, '2030-01-01T00:00:00.000Z')));
+      assert.equal(results.filter(Boolean).length, 1, `accepted: ${results.filter(Boolean).length} of 16`);
+    });
+
     it('an unreachable database is STORE_UNAVAILABLE, without the connection secret', async () => {
       const { url, secret } = env!.unreachable;
       await assert.rejects(async () => {

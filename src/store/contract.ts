@@ -189,6 +189,16 @@ export interface StoreTx {
   revokeRefreshFamily(familyId: string, at: string): Promise<number>;
   /** Deletes login states, codes and device codes past expiry, and refresh families past their end. */
   deleteExpiredAuthRecords(now: string): Promise<number>;
+
+  // One-time credentials (src/sts): `keyHash` is the SHA-256 hex of a credential's one-time
+  // key, never the credential; `expiresAt` (ISO 8601) is when the credential itself ends.
+  /**
+   * Records a presented credential with one insert: true for the one caller that recorded it,
+   * false when it was recorded already (a replay), however many callers race.
+   */
+  recordPresentedCredential(keyHash: string, expiresAt: string): Promise<boolean>;
+  /** Deletes the records of credentials that ended at or before `now`; returns how many. */
+  deleteExpiredPresentedCredentials(now: string): Promise<number>;
 }
 
 export interface Store extends StoreTx {

@@ -30,6 +30,7 @@ import {
 import {
   deleteEndedRefreshFamilies, getRefreshToken, insertRefreshToken, markRefreshTokenUsed, refreshTokenConflicts, revokeRefreshFamily,
 } from './queries/refresh-tokens.js';
+import { deleteExpiredPresentedCredentials, recordPresentedCredential } from './queries/presented-credentials.js';
 import { deleteRole, getRole, insertRole, listRoles, roleConflicts, updateRole } from './queries/roles.js';
 import { deleteSigningKey, insertSigningKey, listSigningKeys, signingKeyConflicts } from './queries/signing-keys.js';
 import type { Db } from './schema.js';
@@ -110,6 +111,13 @@ export class KyselyTx implements StoreTx {
   deleteExpiredAuthRecords(now: string): Promise<number> {
     return this.atomic(async (db) => (await deleteExpiredLoginStates(db, now)) + (await deleteExpiredAuthorizationCodes(db, now))
       + (await deleteExpiredDeviceCodes(db, now)) + (await deleteEndedRefreshFamilies(db, now)));
+  }
+
+  recordPresentedCredential(keyHash: string, expiresAt: string): Promise<boolean> {
+    return this.guard(() => recordPresentedCredential(this.db, keyHash, expiresAt));
+  }
+  deleteExpiredPresentedCredentials(now: string): Promise<number> {
+    return this.guard(() => deleteExpiredPresentedCredentials(this.db, now));
   }
 
   /** Runs `op`, reporting driver errors as store errors. */

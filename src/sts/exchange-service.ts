@@ -2,6 +2,10 @@
 // the identity is loaded first, its kind picks the CredentialVerifier that turns the
 // credential into verified facts, and the one rule matcher decides; only then is a token
 // minted. Verifiers make every local check before any network call.
+//
+// Three steps, kept apart: verifyCredential (no side effect: the explain endpoint runs it
+// alone), acceptOnce (the one-time record, only after everything verified, so a refused
+// credential can be presented again and garbage never reaches the table), then the mint.
 
 import { LatchkeyError } from '../errors/index.js';
 import type { Capability, IamService } from '../iam/index.js';
@@ -12,6 +16,7 @@ import { compileTrustRule, detailOf, matchTrustRule, TrustTrace, type TrustRule,
 import type { StsErrorCode } from './errors.js';
 import type { ExchangeAudit } from './exchange-audit.js';
 import type { CredentialVerifier, CredentialVerifiers, VerifyContext } from './verifiers/credential-verifier.js';
+import type { OneTimeKey } from './verifiers/one-time-key.js';
 
 export interface ExchangeRequest {
   /** The presented credential (attacker-controlled). */
@@ -33,8 +38,24 @@ export interface ExchangeDeps {
   issuerUrl: string;
   apiAudience: string;
   tokenTtlSeconds: number;
+  /**
+   * Accept each presented credential once (the default); false for callers that retry the
+   * same token (`--one-time-credentials=false`).
+   */
+  oneTimeCredentials?: boolean;
   log?: (fields: Record<string, unknown>, msg: string) => void;
   audit?: ExchangeAudit;
+}
+
+/** A presented credential that passed every check of the exchange; nothing recorded yet. */
+export interface VerifiedExchange {
+  identityId: string;
+  kind: TrustRule['kind'];
+  facts: VerifiedFacts;
+  /** The credential's one-time key and the end of its validity. */
+  oneTime: OneTimeKey;
+  aud: string[];
+  cap: Capability[];
 }
 
 interface Exchanged {
@@ -83,7 +104,12 @@ export class ExchangeService {
     }
   }
 
-  async #exchange(req: ExchangeRequest, trace: TrustTrace): Promise<Exchanged> {
+  /**
+   * Every check of the exchange, in order, without a side effect: nothing recorded (not even
+   * the one-time use), nothing minted, nothing audited. Throws the refusal; `trace` receives
+   * each check.
+   */
+  async verifyCredential(req: ExchangeRequest, trace = new TrustTrace()): Promise<VerifiedExchange> {
     if (!isUidp(req.identity)) throw bad(`identity must be ${UIDP_FORMAT}`);
     const identityId = req.identity;
     const aud = req.aud.length ? req.aud : [this.d.apiAudience];
@@ -102,7 +128,7 @@ export class ExchangeService {
     }
     const compiled = compileTrustRule(rule, this.d.issuerUrl);
     const verifier = this.d.verifiers[rule.kind] as CredentialVerifier;
-    const facts = await verifier.verify(req.token, { identityId, rule, compiled, now: this.d.clock(), trace } as VerifyContext);
+    const { facts, oneTime } = await verifier.verify(req.token, { identityId, rule, compiled, now: this.d.clock(), trace } as VerifyContext);
     matchTrustRule(compiled, facts, trace);
 
     if (cap.length) {
@@ -112,6 +138,26 @@ export class ExchangeService {
         throw new LatchkeyError<StsErrorCode>('CAPABILITY_NOT_GRANTED', `identity ${identityId} has no role binding that grants ${missing.join(', ')}`);
       }
     }
+    return { identityId, kind: rule.kind, facts, oneTime, aud, cap };
+  }
+
+  /**
+   * The one-time step: records the verified credential's key in the store, shared by every
+   * replica. A credential recorded before is CREDENTIAL_REPLAYED; a store failure refuses too
+   * (STORE_UNAVAILABLE), since accepting unrecorded would let the credential through twice.
+   */
+  async acceptOnce(oneTime: OneTimeKey, trace: TrustTrace): Promise<void> {
+    if (this.d.oneTimeCredentials === false) return;
+    const first = await this.d.store.recordPresentedCredential(oneTime.keyHash, oneTime.validUntil.toISOString());
+    if (!trace.step('credential.once', first, 'not presented before')) {
+      throw new LatchkeyError<StsErrorCode>('CREDENTIAL_REPLAYED',
+        'this credential was already exchanged, and each is accepted once: present a fresh one (a new signed request, or a new token from your platform)');
+    }
+  }
+
+  async #exchange(req: ExchangeRequest, trace: TrustTrace): Promise<Exchanged> {
+    const { identityId, kind, facts, oneTime, aud, cap } = await this.verifyCredential(req, trace);
+    await this.acceptOnce(oneTime, trace);
     const minted = await this.d.issuer.mint({
       sub: identityId,
       aud,
@@ -119,7 +165,7 @@ export class ExchangeService {
       cap: cap.length ? cap : undefined,
       extra: { act: actOf(facts) },
     });
-    this.d.log?.({ identity: identityId, kind: rule.kind, ...detailOf(facts), jti: minted.jti }, 'identity exchanged');
+    this.d.log?.({ identity: identityId, kind, ...detailOf(facts), jti: minted.jti }, 'identity exchanged');
     return { token: minted.token, expiry: minted.expiry.toISOString(), jti: minted.jti, facts, aud };
   }
 }
