@@ -156,8 +156,8 @@ export const SERVER_SETTINGS = {
     defaultDoc: 'false (true with --dev)', parse: parseBool,
   }),
   oneTimeCredentials: setting({
-    key: 'oneTimeCredentials', flag: 'one-time-credentials', env: 'LATCHKEY_ONE_TIME_CREDENTIALS',
-    doc: 'Accept each credential presented to the exchange once: an AWS request by its signature, an OpenID Connect token by (iss, jti), or by the whole token when it has no jti. A second presentation, to any replica, is refused (401 CREDENTIAL_REPLAYED) until the credential has expired anyway. Turn off (false) only for callers that must retry the same token.',
+    key: 'oneTimeCredentials', flag: 'one-time-credentials', env: 'LATCHKEY_ONE_TIME_CREDENTIALS', arg: 'BOOL',
+    doc: 'Accept each credential presented to the exchange once: an AWS request by its signature, an OpenID Connect token by (iss, jti), or by its signed header and claims when it has no jti. A second presentation, to any replica, is refused (401 CREDENTIAL_REPLAYED) until the credential has expired anyway. Turn off (false) only for callers that must retry the same token.',
     defaultDoc: 'true', parse: parseBool,
   }),
   authzCacheTtl: setting({
