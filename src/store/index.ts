@@ -3,6 +3,6 @@
 export { openStore, type OpenStoreOptions } from './open-store.js';
 export type { StoreLog } from './kysely-store.js';
 export type {
-  AuditQuery, BindingQuery, DeletedTree, EffectiveBinding, GroupQuery, IdentityQuery, Page, RoleQuery,
+  AuditQuery, PresentedCredential, BindingQuery, DeletedTree, EffectiveBinding, GroupQuery, IdentityQuery, Page, RoleQuery,
   SigningKey, Store, StoreErrorCode, StoreTx, TreeFilter,
 } from './contract.js';

@@ -17,6 +17,7 @@ import type { StsErrorCode } from './errors.js';
 import type { ExchangeAudit } from './exchange-audit.js';
 import type { CredentialVerifier, CredentialVerifiers, VerifyContext } from './verifiers/credential-verifier.js';
 import type { OneTimeKey } from './verifiers/one-time-key.js';
+import { OneTimeRecorder } from './one-time-recorder.js';
 
 export interface ExchangeRequest {
   /** The presented credential (attacker-controlled). */
@@ -80,7 +81,11 @@ export function actOf(facts: VerifiedFacts): Record<string, string> {
 }
 
 export class ExchangeService {
-  constructor(private readonly d: ExchangeDeps) {}
+  readonly #once: OneTimeRecorder;
+
+  constructor(private readonly d: ExchangeDeps) {
+    this.#once = new OneTimeRecorder(d.store);
+  }
 
   /**
    * Exchanges, and records the outcome (granted or refused, with the private detail). `trace`
@@ -143,12 +148,12 @@ export class ExchangeService {
 
   /**
    * The one-time step: records the verified credential's key in the store, shared by every
-   * replica. A credential recorded before is CREDENTIAL_REPLAYED; a store failure refuses too
+   * replica (batched with the other exchanges of the same moment: one insert for all). A credential recorded before is CREDENTIAL_REPLAYED; a store failure refuses too
    * (STORE_UNAVAILABLE), since accepting unrecorded would let the credential through twice.
    */
   async acceptOnce(oneTime: OneTimeKey, trace: TrustTrace): Promise<void> {
     if (this.d.oneTimeCredentials === false) return;
-    const first = await this.d.store.recordPresentedCredential(oneTime.keyHash, oneTime.validUntil.toISOString());
+    const first = await this.#once.record(oneTime);
     if (!trace.step('credential.once', first, 'not presented before')) {
       throw new LatchkeyError<StsErrorCode>('CREDENTIAL_REPLAYED',
         'this credential was already exchanged, and each is accepted once: present a fresh one (a new signed request, or a new token from your platform)');
