@@ -466,6 +466,12 @@ function storeContract(name: 'sqlite' | 'postgres', setup: () => Promise<Backend
       await assert.rejects(store.transaction((tx) => tx.insertAudits(again)), isConflict(/audit event/));
       assert.equal((await store.listAudit({ within: O, limit: 1000 })).length, batch.length, 'nothing of a refused batch was kept');
       await store.insertAudits([]);
+      // A batch retried after a failure of unknown outcome: what is already stored is skipped.
+      const retried = [batch[3]!, mkAudit(T1, O, O, 'sts.exchange'), batch[90]!];
+      await store.transaction((tx) => tx.insertAudits(retried, { skipExisting: true }));
+      const after = await store.listAudit({ within: O, limit: 1000 });
+      assert.equal(after.length, batch.length + 1, 'the new event written, the stored ones not twice');
+      assert.deepEqual(after.find((e) => e.id === retried[1]!.id), retried[1]);
     });
 
     it('unique constraints and missing references are STORE_CONFLICT with a clear message', async (t) => {

@@ -86,16 +86,13 @@ export const AWS_TOKEN_ERROR_STATUS: Readonly<Record<AwsTokenErrorCode, 400 | 40
  * is for the log only. `retryAfterSeconds` is set on STS_UNAVAILABLE (for `Retry-After`).
  */
 export class AwsTokenError extends LatchkeyError<AwsTokenErrorCode> {
-  readonly retryAfterSeconds: number | undefined;
-
   constructor(
     code: AwsTokenErrorCode,
     message: string,
     detail?: Record<string, unknown>,
     retryAfterSeconds?: number,
   ) {
-    super(code, message, detail);
-    this.retryAfterSeconds = retryAfterSeconds;
+    super(code, message, detail, retryAfterSeconds);
   }
 }
 

@@ -90,6 +90,31 @@ export const SERVER_SETTINGS = {
       return raw.trim();
     },
   }),
+  databaseWait: setting({
+    key: 'databaseWait', flag: 'database-wait', env: 'LATCHKEY_DATABASE_WAIT', arg: 'DURATION',
+    doc: 'At start-up, how long to keep retrying (with back-off, one log line per attempt) a database that does not answer before exiting with an error. 0: try once.',
+    defaultDoc: '30s', parse: parseDurationIn(0, 3600),
+  }),
+  databaseConnectTimeout: setting({
+    key: 'databaseConnectTimeout', flag: 'database-connect-timeout', env: 'LATCHKEY_DATABASE_CONNECT_TIMEOUT', arg: 'MS',
+    doc: 'PostgreSQL: how long opening one connection may take, in milliseconds.',
+    defaultDoc: '1000', parse: parseIntIn(50, 60000),
+  }),
+  databaseAcquireTimeout: setting({
+    key: 'databaseAcquireTimeout', flag: 'database-acquire-timeout', env: 'LATCHKEY_DATABASE_ACQUIRE_TIMEOUT', arg: 'MS',
+    doc: 'PostgreSQL: how long a request waits for a pooled connection (opening a new one included), in milliseconds; then it is refused with 503 STORE_UNAVAILABLE.',
+    defaultDoc: '1000', parse: parseIntIn(50, 60000),
+  }),
+  databaseStatementTimeout: setting({
+    key: 'databaseStatementTimeout', flag: 'database-statement-timeout', env: 'LATCHKEY_DATABASE_STATEMENT_TIMEOUT', arg: 'MS',
+    doc: "PostgreSQL: longest one statement may run (the server's statement_timeout; the client gives up too, shortly after, if the server does not answer). A refusal takes at most about --database-acquire-timeout plus this. Migrations are not bounded.",
+    defaultDoc: '1000', parse: parseIntIn(50, 600000),
+  }),
+  databaseProbeInterval: setting({
+    key: 'databaseProbeInterval', flag: 'database-probe-interval', env: 'LATCHKEY_DATABASE_PROBE_INTERVAL', arg: 'MS',
+    doc: 'How often the database is probed (select 1; a small write after writes failed) for /readyz, in milliseconds. Any request that finds the database unavailable makes /readyz unready at once; only a probe makes it ready again.',
+    defaultDoc: '1000', parse: parseIntIn(100, 60000),
+  }),
   logLevel: setting({
     key: 'logLevel', flag: 'log-level', env: 'LATCHKEY_LOG_LEVEL', arg: 'LEVEL',
     doc: `Log level: ${LOG_LEVELS.join(', ')}. Logs are JSON lines on stdout.`,

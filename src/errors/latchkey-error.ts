@@ -11,11 +11,17 @@ export class LatchkeyError<C extends string = string> extends Error {
   readonly code: C;
   /** Private detail for logs and audit; never sent to the caller. */
   readonly detail: Record<string, unknown> | undefined;
+  /**
+   * On a retryable refusal (a 503), how long the caller should wait before trying again, as
+   * the upstream (STS, the database) asked or as computed by whoever refused: `Retry-After`.
+   */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: C, message: string, detail?: Record<string, unknown>) {
+  constructor(code: C, message: string, detail?: Record<string, unknown>, retryAfterSeconds?: number) {
     super(message);
     this.code = code;
     this.detail = detail;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 

@@ -16,7 +16,7 @@ import { roleBindingRoutes } from './routes/rolebindings.js';
 import { registryRoutes } from './routes/registry.js';
 import { roleRoutes } from './routes/roles.js';
 import { stsRoutes } from './routes/sts-exchange.js';
-import { wellKnownRoutes } from './routes/well-known.js';
+import { wellKnownRoutes, type Readiness } from './routes/well-known.js';
 
 export interface AppDeps {
   iam: IamService;
@@ -27,7 +27,8 @@ export interface AppDeps {
   registryKeys: SigningKeys;
   apiAudience: string;
   discovery: () => Record<string, unknown>;
-  ready: () => Promise<void>;
+  /** Readiness as the store last saw it (a query's error, or its periodic probe). */
+  ready: () => Readiness;
   bodyLimit: number;
   trustProxy: boolean;
   logger: FastifyServerOptions['logger'];

@@ -6,6 +6,16 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { LatchkeyError } from '../errors/index.js';
 import { statusOf, type ErrorCode } from './error-table.js';
 
+/** Retry-After on a 503: what the refusal asked for (STS, the store), within 1 s to 5 min. */
+const MIN_RETRY_AFTER_S = 1;
+const MAX_RETRY_AFTER_S = 300;
+
+export function retryAfterOf(err: LatchkeyError): number {
+  const asked = err.retryAfterSeconds;
+  if (asked === undefined || !Number.isFinite(asked)) return MIN_RETRY_AFTER_S;
+  return Math.min(MAX_RETRY_AFTER_S, Math.max(MIN_RETRY_AFTER_S, Math.ceil(asked)));
+}
+
 function send(reply: FastifyReply, code: ErrorCode, message: string, retryAfter?: number): FastifyReply {
   const status = statusOf(code);
   if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
@@ -18,8 +28,9 @@ export function installErrorHandler(app: FastifyInstance): void {
       const status = statusOf(err.code);
       const level = status >= 500 ? 'error' : 'info';
       req.log[level]({ code: err.code, detail: err.detail }, 'request refused');
+      // 429: how long the caller is locked out (device code guesses), as the refusal says.
       const hinted = typeof err.detail?.retryAfter === 'number' ? err.detail.retryAfter : undefined;
-      const retryAfter = status === 503 ? (hinted ?? 1) : status === 429 ? hinted : undefined;
+      const retryAfter = status === 503 ? retryAfterOf(err) : status === 429 ? hinted : undefined;
       return send(reply, err.code as ErrorCode, status >= 500 && err.code === 'INTERNAL' ? 'internal error' : err.message, retryAfter);
     }
     const fe = err as FastifyError;

@@ -9,10 +9,11 @@ import { buildApp } from '../http/index.js';
 import { IamService } from '../iam/index.js';
 import { SigningKeys, TokenIssuer, discoveryDocument } from '../oidc/index.js';
 import { RegistryTokenService, libtrustKeyId, registryCertificate } from '../registry/index.js';
-import { openStore, type Store } from '../store/index.js';
+import type { Store } from '../store/index.js';
 import { AwsVerifier, ClaimMatchVerifier, ExchangeAudit, ExchangeService, RemoteIssuerKeys, StaticVerifier } from '../sts/index.js';
 import { PostgresBus, localBus, type ClusterBus } from '../cluster/index.js';
 import { Metrics, httpMetrics, instrumentSts } from '../metrics/index.js';
+import { openStoreWhenReachable, type StartupLog } from './wait-for-database.js';
 
 export interface ServerParts {
   config: ServerConfig;
@@ -27,7 +28,10 @@ export interface ServerParts {
   /** The registry token service's own signing keys (each with its certificate). */
   registryKeys: SigningKeys;
   registry: RegistryTokenService;
-  /** The batched audit of exchanges and registry tokens (flush() writes what is queued). */
+  /**
+   * The batched audit of exchanges and registry tokens (flush() writes what is queued); while
+   * the database is away it keeps them (`pending`), and counts what it had to drop (`droppedTotal`).
+   */
   audit: ExchangeAudit;
   /** Stops timers, the HTTP server, outbound clients and the store. */
   close(): Promise<void>;
@@ -50,6 +54,8 @@ export interface CreateServerOptions {
    */
   bus?: ClusterBus;
   extensions?: Array<(parts: Omit<ServerParts, 'app' | 'close'>) => ServerExtension | Promise<ServerExtension>>;
+  /** Log lines written before the HTTP app (and its logger) exist: waiting for the database. */
+  startupLog?: StartupLog;
 }
 
 export interface ServerExtension {
@@ -71,12 +77,21 @@ const ID_TOKEN_SKEW_SECONDS = 60;
 export async function createServer(config: ServerConfig, opts: CreateServerOptions = {}): Promise<ServerParts> {
   const clock = opts.clock ?? (() => new Date());
   if (!/^postgres(ql)?:\/\//.test(config.database)) mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const store = await openStore(config.database);
-  // Log lines from parts made before the app (and its logger) exist.
-  let log: (level: 'info' | 'warn' | 'error', fields: object, msg: string) => void = () => {};
+  // Log lines from parts made before the app (and its logger) exist: to the start-up log.
+  let log: (level: 'info' | 'warn' | 'error', fields: object, msg: string) => void = (level, fields, msg) => opts.startupLog?.(level, msg, fields);
+  const store = await openStoreWhenReachable(config.database, {
+    waitSeconds: config.databaseWait,
+    startupLog: opts.startupLog,
+    timeouts: {
+      connectMs: config.databaseConnectTimeout,
+      acquireMs: config.databaseAcquireTimeout,
+      statementMs: config.databaseStatementTimeout,
+    },
+    probeIntervalMs: config.databaseProbeInterval,
+    log: (msg, fields) => log('warn', fields ?? {}, msg),
+  });
   let bus: ClusterBus | undefined;
   try {
-    await store.migrate();
     bus = opts.bus ?? (store.backend === 'postgres'
       ? new PostgresBus(config.database, { log: (level, msg, fields) => log(level, fields ?? {}, msg) })
       : localBus());
@@ -116,8 +131,9 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
       refetchIntervalMs: ISSUER_REFETCH_INTERVAL_MS,
     }, clock);
     const tokenPolicy = { skewSeconds: ID_TOKEN_SKEW_SECONDS, maxLifetimeSeconds: config.workloadTokenMaxLifetime };
-    let logError: (err: unknown) => void = () => {};
-    const exchangeAudit = new ExchangeAudit(store, clock, (err) => logError(err));
+    const exchangeAudit = new ExchangeAudit(store, clock, (level, msg, fields) => log(level, fields, msg), {
+      onDropped: (n) => metrics.exchangeAuditDropped.inc(n),
+    });
     const exchange = new ExchangeService({
       store, iam, issuer, clock,
       audit: exchangeAudit,
@@ -161,7 +177,7 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
       iam, issuer, keys, exchange, registry, registryKeys,
       apiAudience: config.apiAudience,
       discovery: () => discovery,
-      ready: () => store.ping(),
+      ready: () => store.health,
       bodyLimit: config.bodyLimit,
       trustProxy: config.trustProxy,
       logger: opts.logger ?? false,
@@ -170,7 +186,6 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
       plugins: extensions.flatMap((e) => (e.routes ? [e.routes] : [])),
       serverFactory: opts.serverFactory,
     });
-    logError = (err) => app.log.error({ err }, 'exchange audit write failed');
     workloadIssuers.onStale((issuer, err) => app.log.warn({ issuer, code: err.code }, 'workload issuer unreachable: serving its cached keys'));
     log = (level, fields, msg) => app.log[level](fields, msg);
     // Each replica refreshes each set of keys when a successor is due and at least every 30 s.
@@ -213,7 +228,7 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
         for (const e of extensions) await e.close?.();
         await rawSts.close?.();
         await workloadIssuers.close();
-        await exchangeAudit.flush(true);
+        await exchangeAudit.close();
         await bus?.close();
         await store.close();
       },

@@ -9,7 +9,9 @@ import { ConfigError, type ServerConfig } from '../config/index.js';
 import { createServer, type CreateServerOptions } from './create-server.js';
 import type { FastifyRequest } from 'fastify';
 import { humanLoginExtension, loggableUrl } from '../auth/index.js';
+import { LatchkeyError } from '../errors/index.js';
 import { devExtension } from './dev-extension.js';
+import type { StartupLog } from './wait-for-database.js';
 import { addServerOptions, configFromOptions } from './server-command.js';
 import { describeListenError } from './startup-error.js';
 import { createTlsServer } from './tls-server.js';
@@ -19,9 +21,11 @@ export async function runServe(argv: string[]): Promise<void> {
     new Command('latchkey serve')
       .description('Run the Latchkey server: IAM API, token exchange, issuer discovery and JWKS.')
       .helpOption('-h, --help', 'show help')
+      .option('-v, --verbose', 'on a start-up failure, print its detail too')
       .showHelpAfterError(),
   );
   cmd.parse(argv, { from: 'user' });
+  const verbose = cmd.opts().verbose === true;
   let config: ServerConfig;
   try {
     config = configFromOptions(cmd.opts(), process.env);
@@ -39,9 +43,16 @@ export async function runServe(argv: string[]): Promise<void> {
       process.stderr.write(`latchkey serve: ${err.message}\n`);
       process.exit(2);
     }
+    // Start-up failed (the database never answered, the port is taken, ...): say what and exit,
+    // rather than leave a process that serves nothing.
     const listen = describeListenError(err, config);
-    if (!listen) throw err;
-    process.stderr.write(`latchkey serve: ${listen}\n`);
+    const message = listen ?? (err instanceof Error ? err.message : String(err));
+    process.stderr.write(`latchkey serve: ${message}${verbose || listen ? '' : ' (run with -v for details)'}\n`);
+    if (verbose) {
+      const detail = err instanceof LatchkeyError ? err.detail : undefined;
+      if (detail) process.stderr.write(`  detail: ${JSON.stringify(detail)}\n`);
+      if (!listen && !(err instanceof LatchkeyError) && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+    }
     process.exit(1);
   }
 }
@@ -68,7 +79,7 @@ export async function serve(config: ServerConfig): Promise<void> {
   } else {
     server = tls;
   }
-  const opts: CreateServerOptions = { logger };
+  const opts: CreateServerOptions = { logger, startupLog: startupLogger(config.logLevel) };
   if (server) {
     const s = server;
     opts.serverFactory = (handler) => s.on('request', handler);
@@ -76,7 +87,15 @@ export async function serve(config: ServerConfig): Promise<void> {
   const dev = config.dev ? await devExtension(config) : undefined;
   if (dev) config = dev.config;
   opts.extensions = [humanLoginExtension(), ...(dev ? [dev.extension] : [])];
-  const parts = await createServer(config, opts);
+  let parts: Awaited<ReturnType<typeof createServer>>;
+  try {
+    parts = await createServer(config, opts);
+  } catch (err) {
+    // The socket bound first (port 0) must not keep a process alive that will never serve.
+    if (listening) server?.close();
+    await dev?.extension().close?.();
+    throw err;
+  }
   const { app } = parts;
   let address: string;
   if (listening) {
@@ -128,6 +147,16 @@ function boundHeapGrowth(): void {
   if (!given.some((a) => a.startsWith('--heap-growing-percent') || a.startsWith('--heap_growing_percent'))) {
     setFlagsFromString('--heap-growing-percent=50');
   }
+}
+
+const LEVELS = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity } as const;
+
+/** Log lines before the app's logger exists, in the same JSON-lines shape on stdout. */
+function startupLogger(level: keyof typeof LEVELS): StartupLog {
+  return (at, msg, fields) => {
+    if (LEVELS[at] < LEVELS[level]) return;
+    process.stdout.write(`${JSON.stringify({ level: LEVELS[at], time: Date.now(), pid: process.pid, ...fields, msg })}\n`);
+  };
 }
 
 /** A database setting fit for a log line: never a password. */

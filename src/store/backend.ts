@@ -16,6 +16,11 @@ export interface Backend {
   readonly idType: Expression<unknown>;
   /** Called first inside the migration transaction; returns once no other process migrates. */
   lockForMigration(trx: Db): Promise<void>;
+  /**
+   * The readiness probe after writes failed (disk full, read-only): a small write that must
+   * find new space, as the writes that failed did.
+   */
+  probeWrite(db: Db): Promise<void>;
   /** Recognizes constraint violations and connection failures; undefined for anything else. */
   classify(err: unknown): DbFailure | undefined;
 }

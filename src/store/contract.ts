@@ -9,6 +9,7 @@ import type {
   AuditEvent, Group, Identity, PendingBinding, Role, RoleBinding,
 } from '../iam/types.js';
 import type { Capability } from '../iam/capabilities.js';
+import type { StoreHealthView } from './store-health.js';
 import type { AuthorizationCode, DeviceCode, DeviceCodeStatus, LoginState, RefreshToken } from '../auth/records.js';
 
 export interface Page {
@@ -171,7 +172,11 @@ export interface StoreTx {
 
   insertAudit(e: AuditEvent): Promise<void>;
   /** Inserts many events at once (the exchange's batches); all or none when run in a transaction. */
-  insertAudits(events: readonly AuditEvent[]): Promise<void>;
+  /**
+   * Appends many events. `skipExisting`: events whose id is already stored are skipped instead
+   * of refused (a batch retried after a failure whose outcome is unknown).
+   */
+  insertAudits(events: readonly AuditEvent[], opts?: { skipExisting?: boolean }): Promise<void>;
   listAudit(q: AuditQuery): Promise<AuditEvent[]>;
 
   // Human login (src/auth/records.ts): secrets are stored as SHA-256 only; "take" and the
@@ -220,6 +225,8 @@ export interface Store extends StoreTx {
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  /** Whether the database answers, as last seen by a query or the probe; error counters. */
+  readonly health: StoreHealthView;
   /** Connection pool usage (PostgreSQL); undefined where there is no pool (SQLite). */
   poolUsage(): { total: number; idle: number; waiting: number } | undefined;
   close(): Promise<void>;

@@ -36,9 +36,10 @@ import { deleteRole, getRole, insertRole, listRoles, roleConflicts, updateRole }
 import { deleteSigningKey, insertSigningKey, listSigningKeys, signingKeyConflicts } from './queries/signing-keys.js';
 import type { Db } from './schema.js';
 import { toStoreError, type ConflictMessages } from './store-error.js';
+import type { StoreHealth } from './store-health.js';
 
 export class KyselyTx implements StoreTx {
-  constructor(protected readonly db: Db, protected readonly impl: Backend) {}
+  constructor(protected readonly db: Db, protected readonly impl: Backend, protected readonly health?: StoreHealth) {}
 
   insertGroup(g: Group): Promise<void> { return this.guard(() => insertGroup(this.db, g), groupConflicts(g)); }
   getGroup(id: string): Promise<Group | undefined> { return this.guard(() => getGroup(this.db, id)); }
@@ -82,8 +83,10 @@ export class KyselyTx implements StoreTx {
   deleteSigningKey(kid: string): Promise<boolean> { return this.guard(() => deleteSigningKey(this.db, kid)); }
 
   insertAudit(e: AuditEvent): Promise<void> { return this.guard(() => insertAudit(this.db, e), auditConflicts(e)); }
-  insertAudits(events: readonly AuditEvent[]): Promise<void> {
-    return this.guard(() => insertAudits(this.db, events), { duplicate: 'an audit event with one of these ids already exists' });
+  insertAudits(events: readonly AuditEvent[], opts: { skipExisting?: boolean } = {}): Promise<void> {
+    return this.guard(() => insertAudits(this.db, events, opts.skipExisting ?? false), {
+      duplicate: 'an audit event with one of these ids already exists',
+    });
   }
   listAudit(q: AuditQuery): Promise<AuditEvent[]> { return this.guard(() => listAudit(this.db, q)); }
 
@@ -126,7 +129,7 @@ export class KyselyTx implements StoreTx {
     try {
       return await op();
     } catch (err) {
-      throw toStoreError(err, this.impl, conflict);
+      throw toStoreError(err, this.impl, conflict, this.health);
     }
   }
 

@@ -12,7 +12,8 @@ import { invitationExpiry } from './migrations/0003-invitation-expiry.js';
 import { registryKeys } from './migrations/0004-registry-keys.js';
 import { pullTokenIdentities } from './migrations/0005-pull-token-identities.js';
 import { identityKinds } from './migrations/0006-identity-kinds.js';
-import { presentedCredentials } from './migrations/0007-presented-credentials.js';
+import { heartbeat } from './migrations/0007-heartbeat.js';
+import { presentedCredentials } from './migrations/0008-presented-credentials.js';
 
 /** What a migration may need to know about the backend it runs on. */
 export interface MigrationContext {
@@ -40,5 +41,6 @@ export const MIGRATIONS: readonly Migration[] = [
   registryKeys,
   pullTokenIdentities,
   identityKinds,
+  heartbeat,
   presentedCredentials,
 ];

@@ -20,6 +20,9 @@ export async function runMigrations(
   migrations.forEach((m, i) => {
     if (m.version !== i + 1) throw new TypeError(`migration "${m.name}" has version ${m.version}, expected ${i + 1}`);
   });
+  // Nothing to apply (the common start): no write transaction, so a replica does not queue for
+  // the write lock, and a read-only database still opens (its writes are refused later).
+  if (await allApplied(db, migrations)) return;
   const sqlite = backend.name === 'sqlite';
   if (sqlite) await sql`PRAGMA foreign_keys = OFF`.execute(db);
   try {
@@ -60,4 +63,17 @@ async function migrateInTransaction(
       if (broken.length) throw new Error(`migration left ${broken.length} rows with broken foreign keys: rolled back`);
     }
   });
+}
+
+/** True when every migration is recorded as applied (false when the table does not exist yet). */
+async function allApplied(db: Db, migrations: readonly Migration[]): Promise<boolean> {
+  let rows: Array<{ version: number }>;
+  try {
+    rows = await db.selectFrom('latchkey_migrations').select('version').execute();
+  } catch {
+    return false; // no table yet: the transaction creates it
+  }
+  const applied = new Set(rows.map((r) => Number(r.version)));
+  // A newer schema than we know goes the long way, to be logged.
+  return migrations.every((m) => applied.has(m.version)) && applied.size === migrations.length;
 }

@@ -149,6 +149,12 @@ export interface MigrationsTable {
   applied_at: string;
 }
 
+/** One row (id 1), written only by the readiness probe after a write fault. */
+export interface HeartbeatTable {
+  id: number;
+  at: string;
+}
+
 export interface Database {
   groups: GroupsTable;
   identities: IdentitiesTable;
@@ -163,6 +169,7 @@ export interface Database {
   refresh_tokens: RefreshTokensTable;
   presented_credentials: PresentedCredentialsTable;
   latchkey_migrations: MigrationsTable;
+  latchkey_heartbeat: HeartbeatTable;
 }
 
 /** A database handle: the store itself, or a transaction of it. */

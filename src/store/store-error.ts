@@ -4,6 +4,7 @@
 import { LatchkeyError } from '../errors/latchkey-error.js';
 import type { Backend } from './backend.js';
 import type { StoreErrorCode } from './contract.js';
+import type { StoreHealth } from './store-health.js';
 
 /** What to tell the caller when a write hits a constraint. */
 export interface ConflictMessages {
@@ -15,15 +16,23 @@ export interface ConflictMessages {
   missingReference?: string;
 }
 
-/** `err` as a STORE_CONFLICT/STORE_UNAVAILABLE LatchkeyError when it is one; else unchanged. */
-export function toStoreError(err: unknown, backend: Backend, conflict?: ConflictMessages): unknown {
+/**
+ * `err` as a STORE_CONFLICT/STORE_UNAVAILABLE LatchkeyError when it is one; else unchanged.
+ * A STORE_UNAVAILABLE is reported to `health` (readiness goes down at once) and carries the
+ * Retry-After it computes.
+ */
+export function toStoreError(err: unknown, backend: Backend, conflict?: ConflictMessages, health?: StoreHealth): unknown {
   if (err instanceof LatchkeyError) return err;
   const failure = backend.classify(err);
   if (!failure) return err;
   const cause = { code: failure.kind === 'unavailable' ? failure.code : undefined, reason: err instanceof Error ? err.message : String(err) };
   switch (failure.kind) {
     case 'unavailable':
-      return new LatchkeyError<StoreErrorCode>('STORE_UNAVAILABLE', `the ${backend.name === 'sqlite' ? 'SQLite' : 'PostgreSQL'} database is unavailable`, cause);
+      health?.unavailable(failure.code);
+      return new LatchkeyError<StoreErrorCode>(
+        'STORE_UNAVAILABLE', `the ${backend.name === 'sqlite' ? 'SQLite' : 'PostgreSQL'} database is unavailable`, cause,
+        health?.retryAfterSeconds() ?? 1,
+      );
     case 'unique':
       return new LatchkeyError<StoreErrorCode>(
         'STORE_CONFLICT',

@@ -2,6 +2,7 @@
 // written, in one transaction per flush, and a large flush leaves the event loop free between
 // its statements (better-sqlite3 runs each one synchronously, holding every in-flight request).
 // Refusals are counted per identity × code × window, and written only for identities that exist.
+// While the database is away, what could not be written is kept (bounded) and written later.
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { IamService, OPERATOR, type AuditEvent } from '../../src/iam/index.js';
 import { newChildUidp, newRootUidp } from '../../src/iam/uidp.js';
 import { openStore, type Store } from '../../src/store/index.js';
-import { ExchangeAudit, REFUSAL_WINDOW_MS } from '../../src/sts/exchange-audit.js';
+import { ExchangeAudit, REFUSAL_WINDOW_MS, type ExchangeAuditLog } from '../../src/sts/exchange-audit.js';
 import { RefusalTally } from '../../src/sts/refusal-tally.js';
 
 describe('ExchangeAudit', () => {
@@ -48,12 +49,14 @@ describe('ExchangeAudit', () => {
       after = page[page.length - 1]!.id;
     }
   }
+  /** A log that keeps the errors it is given. */
+  const collect = (errors: unknown[]): ExchangeAuditLog => (_level, _msg, fields) => { if (fields.err !== undefined) errors.push(fields.err); };
   const granted = (identity: string, n = 0) => ({ identity, remoteAddr: '127.0.0.1', granted: true, details: { n } });
   const refused = (identity: unknown, code: string, remoteAddr = '127.0.0.1') => ({ identity, remoteAddr, granted: false, code, details: { message: 'no' } });
 
   it('writes every event of a 500-event flush and yields to the event loop between statements', async () => {
     const errors: unknown[] = [];
-    const audit = new ExchangeAudit(store, () => new Date(), (e) => errors.push(e), 60_000, 10_000, 32);
+    const audit = new ExchangeAudit(store, () => new Date(), collect(errors), { intervalMs: 60_000, maxBatch: 10_000, chunk: 32 });
     const before = (await exchangeEvents()).length;
     for (let i = 0; i < 500; i++) audit.record(granted(real, i));
     let turns = 0;
@@ -68,36 +71,80 @@ describe('ExchangeAudit', () => {
     assert.ok(turns >= 15, `the event loop ran ${turns} times during the flush`);
   });
 
-  it('writes nothing of a flush whose third statement fails (one transaction), and reports the error', async () => {
-    // The real store, except that the third insertAudits of a transaction throws.
+  it('writes nothing of a flush whose third statement fails (one transaction), keeps the batch and writes it on the next flush', async () => {
+    // The real store, except that the third insertAudits of the first transaction throws.
+    let transactions = 0;
     const failing: Store = Object.create(store);
     failing.transaction = (fn) => store.transaction((tx) => {
       let calls = 0;
+      const first = ++transactions === 1;
       const wrapped = Object.create(tx);
-      wrapped.insertAudits = (events: Parameters<typeof tx.insertAudits>[0]) => {
-        if (++calls === 3) return Promise.reject(new Error('disk on fire'));
-        return tx.insertAudits(events);
+      wrapped.insertAudits = (...args: Parameters<typeof tx.insertAudits>) => {
+        if (first && ++calls === 3) return Promise.reject(new Error('disk on fire'));
+        return tx.insertAudits(...args);
       };
       return fn(wrapped);
     });
-    const errors: unknown[] = [];
-    const audit = new ExchangeAudit(failing, () => new Date(), (e) => errors.push(e), 60_000, 10_000, 4);
+    const logged: Array<{ err?: unknown; pending?: unknown }> = [];
+    const audit = new ExchangeAudit(failing, () => new Date(), (_l, _m, f) => logged.push(f), { intervalMs: 60_000, maxBatch: 10_000, chunk: 4 });
     const before = (await exchangeEvents()).length;
     for (let i = 0; i < 10; i++) audit.record(granted(real, i));
     await audit.flush();
-    assert.equal(errors.length, 1);
-    assert.match(String(errors[0]), /disk on fire/);
+    assert.equal(logged.length, 1);
+    assert.match(String(logged[0]!.err), /disk on fire/);
+    assert.equal(logged[0]!.pending, 10, 'the failed batch is kept');
+    assert.equal(audit.pending, 10);
     assert.equal((await exchangeEvents()).length, before, 'the first two statements were rolled back');
-    // The next flush (one statement) writes normally.
+    // The next flush writes the kept batch and the new record.
     audit.record(granted(real));
     await audit.flush();
-    assert.equal(errors.length, 1);
-    assert.equal((await exchangeEvents()).length, before + 1);
+    assert.equal((await exchangeEvents()).length, before + 11);
+    assert.equal(audit.pending, 0);
+    assert.equal(audit.droppedTotal, 0);
+  });
+
+  it('writes a retried batch once when its first commit landed but was reported as failed', async () => {
+    let transactions = 0;
+    const lying: Store = Object.create(store);
+    lying.transaction = async (fn) => {
+      const r = await store.transaction(fn);
+      if (++transactions === 1) throw new Error('Connection terminated unexpectedly');
+      return r;
+    };
+    const audit = new ExchangeAudit(lying, () => new Date(), () => {}, { intervalMs: 60_000 });
+    const before = (await exchangeEvents()).length;
+    for (let i = 0; i < 7; i++) audit.record(granted(real, i));
+    await audit.flush();
+    assert.equal(audit.pending, 7, 'kept: the outcome was unknown');
+    await audit.flush();
+    assert.equal(audit.pending, 0);
+    assert.equal((await exchangeEvents()).length, before + 7, 'no record written twice');
+  });
+
+  it('keeps at most maxPending records while the database is away, counts and logs what it dropped', async () => {
+    const down: Store = Object.create(store);
+    down.transaction = () => Promise.reject(new Error('database away'));
+    const logs: Array<{ level: string; msg: string; fields: { dropped?: unknown } }> = [];
+    let told = 0;
+    const audit = new ExchangeAudit(down, () => new Date(), (level, msg, fields) => logs.push({ level, msg, fields: fields as { dropped?: unknown } }), {
+      intervalMs: 60_000, maxPending: 5, onDropped: (n) => { told += n; },
+    });
+    for (let i = 0; i < 8; i++) audit.record(granted(real, i));
+    await audit.flush();
+    assert.equal(audit.pending, 5);
+    assert.equal(audit.droppedTotal, 3);
+    const dropped = logs.filter((l) => /dropped/.test(l.msg));
+    assert.equal(dropped.length, 1);
+    assert.equal(dropped[0]!.fields.dropped, 3);
+    await audit.close();
+    assert.equal(audit.droppedTotal, 8, 'what close() could not write is counted too');
+    assert.equal(told, 8, 'and told to the metric');
+    assert.equal(audit.pending, 0);
   });
 
   it('writes nothing for thousands of refusals naming identities that do not exist', async () => {
     const errors: unknown[] = [];
-    const audit = new ExchangeAudit(store, () => new Date(), (e) => errors.push(e), 60_000, 10_000, 32);
+    const audit = new ExchangeAudit(store, () => new Date(), collect(errors), { intervalMs: 60_000, maxBatch: 10_000, chunk: 32 });
     const before = (await exchangeEvents()).length;
     const inTheOrg = newChildUidp(org); // a UIDP under a real organization, of no identity
     const elsewhere = newRootUidp();
@@ -116,7 +163,7 @@ describe('ExchangeAudit', () => {
   it('counts refusals of a real identity per code and window; granted exchanges stay one row each', async () => {
     let now = Math.ceil(Date.parse('2026-03-01T00:00:00Z') / REFUSAL_WINDOW_MS) * REFUSAL_WINDOW_MS;
     const errors: unknown[] = [];
-    const audit = new ExchangeAudit(store, () => new Date(now), (e) => errors.push(e), 60_000, 10_000, 32);
+    const audit = new ExchangeAudit(store, () => new Date(now), collect(errors), { intervalMs: 60_000, maxBatch: 10_000, chunk: 32 });
     const before = new Set((await exchangeEvents()).map((e) => e.id));
     const fresh = async () => (await exchangeEvents()).filter((e) => !before.has(e.id));
     const step = (3 * REFUSAL_WINDOW_MS) / 3000; // 3000 attempts spread over three windows
@@ -153,7 +200,7 @@ describe('ExchangeAudit', () => {
 
   it('writes an open window on close, and a full tally at once', async () => {
     const now = Date.parse('2026-04-01T00:00:10Z');
-    const audit = new ExchangeAudit(store, () => new Date(now), () => {}, 60_000, 10_000, 32);
+    const audit = new ExchangeAudit(store, () => new Date(now), () => {}, { intervalMs: 60_000, maxBatch: 10_000, chunk: 32 });
     const before = new Set((await exchangeEvents()).map((e) => e.id));
     const fresh = async () => (await exchangeEvents()).filter((e) => !before.has(e.id) && e.target === otherReal);
     audit.record(refused(otherReal, 'STS_REJECTED'));
@@ -166,6 +213,22 @@ describe('ExchangeAudit', () => {
     for (let i = 0; i < 9_999; i++) audit.record(refused(newChildUidp(org), 'IDENTITY_NOT_FOUND'));
     await audit.flush(); // waits for the drain already under way; the window is still open
     assert.deepEqual((await fresh()).map((e) => e.details.count), [1, 1]);
+  });
+
+  it('keeps refusal aggregates whose identity could not be checked while the database was away', async () => {
+    const now = Date.parse('2026-05-01T00:00:10Z');
+    let away = true;
+    const flaky: Store = Object.create(store);
+    flaky.getIdentity = (id) => (away ? Promise.reject(new Error('database away')) : store.getIdentity(id));
+    const audit = new ExchangeAudit(flaky, () => new Date(now), () => {}, { intervalMs: 60_000 });
+    audit.record(refused(otherReal, 'AWS_ARN_MISMATCH'));
+    await audit.flush(true);
+    assert.equal(audit.pending, 1, 'the aggregate is kept');
+    away = false;
+    await audit.flush();
+    assert.equal(audit.pending, 0);
+    const rows = (await exchangeEvents()).filter((e) => e.target === otherReal && e.details.code === 'AWS_ARN_MISMATCH');
+    assert.deepEqual(rows.map((e) => e.details.count), [1]);
   });
 });
 

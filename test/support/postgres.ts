@@ -24,6 +24,14 @@ export interface PostgresServer {
   createDatabase(): Promise<string>;
   /** Stops this server (fast shutdown) and removes its directory. Idempotent. */
   stop(): Promise<void>;
+  /** Fault injection: `pg_ctl stop -m immediate` (a crash: connections reset); start() brings it back. */
+  crash(): void;
+  /** Starts the server again after crash(), on the same port and data. */
+  restart(): Promise<void>;
+  /** Fault injection: SIGSTOP the postmaster and every backend (connections stay open, nothing answers). */
+  freeze(): void;
+  /** SIGCONT what freeze() stopped. */
+  thaw(): void;
 }
 
 const READY_ATTEMPTS = 100;
@@ -50,8 +58,10 @@ export async function startPostgres(): Promise<PostgresServer> {
     spawnSync(file, argv, { timeout: 60_000 });
   };
   // If the test process exits without calling stop(), leave neither a server nor its files behind.
+  let frozen: number[] = [];
   const onExit = () => {
     if (stopped) return;
+    if (frozen.length > 0) signalAll(frozen, 'SIGCONT');
     pgCtlStop('immediate');
     rmSync(dir, { recursive: true, force: true });
   };
@@ -62,13 +72,14 @@ export async function startPostgres(): Promise<PostgresServer> {
       ...(supportsIcu(bin) ? ['--locale-provider=icu', '--icu-locale=en-US-u-ka-shifted', '--locale=C.UTF-8'] : ['--locale=C.UTF-8']),
     ]);
     process.on('exit', onExit);
-    const port = await startOnFreePort((p) => {
+    const startOn = (p: number) => {
       const options = [
         '-c listen_addresses=127.0.0.1', `-p ${p}`, `-k ${dir}`,
         '-F', '-c synchronous_commit=off', '-c full_page_writes=off', '-c max_connections=200',
       ].join(' ');
       run(join(bin, 'pg_ctl'), ['-D', data, '-l', log, '-w', '-t', '60', '-o', options, 'start']);
-    });
+    };
+    const port = await startOnFreePort(startOn);
     const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
     await waitUntilReady(url);
     return {
@@ -78,8 +89,23 @@ export async function startPostgres(): Promise<PostgresServer> {
         if (stopped) return;
         stopped = true;
         process.off('exit', onExit);
+        if (frozen.length > 0) signalAll(frozen, 'SIGCONT');
         pgCtlStop('fast');
         rmSync(dir, { recursive: true, force: true });
+      },
+      crash: () => pgCtlStop('immediate'),
+      async restart() {
+        startOn(port);
+        await waitUntilReady(url);
+      },
+      freeze() {
+        const postmaster = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+        frozen = [postmaster, ...childrenOf(postmaster)];
+        signalAll(frozen, 'SIGSTOP');
+      },
+      thaw() {
+        signalAll(frozen, 'SIGCONT');
+        frozen = [];
       },
     };
   } catch (err) {
@@ -87,6 +113,33 @@ export async function startPostgres(): Promise<PostgresServer> {
     onExit();
     stopped = true;
     throw err;
+  }
+}
+
+/** The pids whose parent is `pid` (from /proc). */
+function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      // /proc/PID/stat: "pid (comm) state ppid ...": comm may hold spaces, so read after the last ')'.
+      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) out.push(Number(e));
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return out;
+}
+
+function signalAll(pids: number[], signal: NodeJS.Signals): void {
+  for (const p of pids) {
+    try {
+      process.kill(p, signal);
+    } catch {
+      /* exited meanwhile */
+    }
   }
 }
 

@@ -3,10 +3,16 @@
 import type { FastifyInstance } from 'fastify';
 import { JWKS_MAX_AGE_SECONDS, type SigningKeys } from '../../oidc/index.js';
 
+/** What /readyz reports: kept current by the store, so answering costs no query. */
+export interface Readiness {
+  readonly ready: boolean;
+  retryAfterSeconds(): number;
+}
+
 export interface WellKnownDeps {
   discovery: () => Record<string, unknown>;
   keys: SigningKeys;
-  ready: () => Promise<void>;
+  ready: () => Readiness;
 }
 
 export function wellKnownRoutes(app: FastifyInstance, d: WellKnownDeps): void {
@@ -21,13 +27,10 @@ export function wellKnownRoutes(app: FastifyInstance, d: WellKnownDeps): void {
   });
   app.get('/healthz', { config: pub, schema: { tags: ['health'], summary: 'Liveness: the process serves requests' } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { config: pub, schema: { tags: ['health'], summary: 'Readiness: the database answers' } }, async (_req, reply) => {
-    try {
-      await d.ready();
-      return { status: 'ready' };
-    } catch {
-      reply.code(503);
-      return { code: 'STORE_UNAVAILABLE', message: 'the database does not answer' };
-    }
+    const r = d.ready();
+    if (r.ready) return { status: 'ready' };
+    reply.code(503).header('retry-after', String(r.retryAfterSeconds()));
+    return { code: 'STORE_UNAVAILABLE', message: 'the database does not answer' };
   });
   app.get('/openapi.json', { config: pub, schema: { hide: true } }, async () => app.swagger());
 }

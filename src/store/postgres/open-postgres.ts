@@ -1,29 +1,41 @@
-// Opens a PostgreSQL database as a Store, through a pg connection pool. Connections are made
-// lazily: an unreachable server shows up as STORE_UNAVAILABLE on the first call (migrate()).
+// Opens a PostgreSQL database as a Store, through a guarded pg connection pool (bounded waits,
+// broken connections replaced). Connections are made lazily: an unreachable server shows up as
+// STORE_UNAVAILABLE on the first call (migrate()).
 
-import pg from 'pg';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import { KyselyStore, type StoreLog } from '../kysely-store.js';
 import type { Database as Schema } from '../schema.js';
+import type { StoreHealth } from '../store-health.js';
+import { guardedPool, type PoolLimits } from './guarded-pool.js';
 import { postgresBackend } from './postgres-backend.js';
+import { SafeRollbackPostgresDialect } from './safe-rollback-dialect.js';
+
+export interface PostgresOptions {
+  log?: StoreLog;
+  health: StoreHealth;
+  limits: Omit<PoolLimits, 'size'>;
+  probeIntervalMs?: number;
+}
 
 const POOL_SIZE = 10;
-const CONNECT_TIMEOUT_MS = 10_000;
-const IDLE_TIMEOUT_MS = 30_000;
 
-export function openPostgres(url: string, log?: StoreLog): KyselyStore {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: POOL_SIZE,
-    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-    idleTimeoutMillis: IDLE_TIMEOUT_MS,
-    application_name: 'latchkey',
-  });
-  // An idle connection dropped by the server must not crash the process; the next query reconnects.
-  pool.on('error', (err: Error & { code?: string }) => log?.('PostgreSQL closed an idle connection', { code: err.code, reason: err.message }));
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+export function openPostgres(url: string, opts: PostgresOptions): KyselyStore {
+  const { log, health } = opts;
+  const onRollbackFailure = (err: unknown) => {
+    health.rollbackFailed();
+    log?.('PostgreSQL ROLLBACK failed; the connection is discarded', { reason: err instanceof Error ? err.message : String(err) });
+  };
+  const open = (limits: PoolLimits) => {
+    const guarded = guardedPool(url, limits, log);
+    return { guarded, db: new Kysely<Schema>({ dialect: new SafeRollbackPostgresDialect({ pool: guarded, onRollbackFailure }) }) };
+  };
+  const { guarded: { pool }, db } = open({ ...opts.limits, size: POOL_SIZE });
   return new KyselyStore(db, postgresBackend, {
     log,
+    health,
     poolUsage: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    probeIntervalMs: opts.probeIntervalMs,
+    // Migrations may legitimately run longer than any request should: one connection, no statement timeout.
+    openMigrationDb: () => open({ ...opts.limits, size: 1, statementTimeoutMs: 0 }).db,
   });
 }

@@ -19,15 +19,17 @@ export async function insertAudit(db: Db, e: AuditEvent): Promise<void> {
 const MAX_AUDIT_ROWS = 64;
 
 /**
- * Inserts many events in multi-row statements of 64, 32, 16, ... 1 rows: one statement per
+ * Inserts many events (with `skipExisting`, events whose id is already stored are skipped: a
+ * batch retried after a failure whose outcome was unknown is written once) in multi-row statements of 64, 32, 16, ... 1 rows: one statement per
  * up to 64 events, and only 7 distinct SQL texts, so the backends' prepared statements are reused.
  */
-export async function insertAudits(db: Db, events: readonly AuditEvent[]): Promise<void> {
+export async function insertAudits(db: Db, events: readonly AuditEvent[], skipExisting = false): Promise<void> {
   let i = 0;
   while (i < events.length) {
     let n = MAX_AUDIT_ROWS;
     while (n > events.length - i) n >>= 1;
-    await db.insertInto('audit_events').values(events.slice(i, i + n).map(toRow)).execute();
+    const insert = db.insertInto('audit_events').values(events.slice(i, i + n).map(toRow));
+    await (skipExisting ? insert.onConflict((oc) => oc.column('id').doNothing()) : insert).execute();
     i += n;
   }
 }

@@ -1,4 +1,4 @@
-// Migration 7: presented credentials, each accepted once. A row holds only the SHA-256 of a
+// Migration 8: presented credentials, each accepted once. A row holds only the SHA-256 of a
 // credential's one-time key (never a signature or a token) and when the credential itself
 // stops being valid; the primary key is the check, the expires_at index serves the sweep.
 
@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Migration } from '../migrations.js';
 
 export const presentedCredentials: Migration = {
-  version: 7,
+  version: 8,
   name: 'presented credentials',
   async up(db: Kysely<any>): Promise<void> {
     await db.schema.createTable('presented_credentials')
