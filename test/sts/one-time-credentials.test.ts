@@ -148,6 +148,27 @@ function oneTimeSuite(name: string, start: (iss: TestIssuer) => Promise<Setup & 
           await client.end();
         }
       });
+
+      it('fails closed: when the record cannot be written, the exchange is 503 STORE_UNAVAILABLE, not granted', async () => {
+        const client = new pg.Client({ connectionString: env.database });
+        await client.connect();
+        try {
+          // Every insert into the table fails as on a full disk (SQLSTATE 53100); reads go on.
+          await client.query(`create function lk_full() returns trigger language plpgsql as $$
+            begin raise exception 'could not extend file' using errcode = '53100'; end $$`);
+          await client.query('create trigger lk_full before insert on presented_credentials for each row execute function lk_full()');
+          const tok = await aws();
+          const refused = await exchange(env.servers[0]!, env.aws, tok);
+          assert.equal(refused.status, 503, JSON.stringify(refused.body));
+          assert.equal(refused.body.code, 'STORE_UNAVAILABLE');
+          await client.query('drop trigger lk_full on presented_credentials');
+          assert.equal((await exchange(last(), env.aws, tok)).status, 200, 'not recorded: accepted once the database is back');
+        } finally {
+          await client.query('drop trigger if exists lk_full on presented_credentials');
+          await client.query('drop function if exists lk_full()');
+          await client.end();
+        }
+      });
     }
   });
 }
