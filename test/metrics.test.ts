@@ -46,19 +46,25 @@ describe('/metrics', () => {
     const granted = 'latchkey_exchanges_total{outcome="granted",code="OK"}';
     const notGranted = 'latchkey_exchanges_total{outcome="refused",code="CAPABILITY_NOT_GRANTED"}';
     const badRequest = 'latchkey_exchanges_total{outcome="refused",code="EXCHANGE_BAD_REQUEST"}';
+    const replayed = 'latchkey_exchanges_total{outcome="refused",code="CREDENTIAL_REPLAYED"}';
     const creds = emu.issueCredentials(0);
-    const token = await buildAwsToken(creds, { identity: identity.id, audience: s.url });
-    const exchange = (extra = '') => api(s, 'POST', `/sts/exchange?identity=${identity.id}${extra}`, { headers: { authorization: `Bearer ${token}` } });
-    for (let i = 0; i < 3; i++) assert.equal((await exchange()).status, 200);
+    const fresh = () => buildAwsToken(creds, { identity: identity.id, audience: s.url });
+    const exchange = async (extra = '', token?: string) =>
+      api(s, 'POST', `/sts/exchange?identity=${identity.id}${extra}`, { headers: { authorization: `Bearer ${token ?? await fresh()}` } });
+    const first = await fresh();
+    assert.equal((await exchange('', first)).status, 200);
+    for (let i = 0; i < 2; i++) assert.equal((await exchange()).status, 200);
     assert.equal((await exchange('&cap=groups.create')).body.code, 'CAPABILITY_NOT_GRANTED');
     assert.equal((await exchange('&bogus=1')).body.code, 'EXCHANGE_BAD_REQUEST');
+    assert.equal((await exchange('', first)).body.code, 'CREDENTIAL_REPLAYED');
     const mid = await scrape();
     assert.equal(sample(mid, granted) - sample(before, granted), 3);
     assert.equal(sample(mid, notGranted) - sample(before, notGranted), 1);
     assert.equal(sample(mid, badRequest) - sample(before, badRequest), 1);
-    // STS was called for the four that passed the local checks, and timed.
+    assert.equal(sample(mid, replayed) - sample(before, replayed), 1);
+    // STS was called for the five that passed the local checks (the replay is known only after), and timed.
     const stsOk = 'latchkey_sts_request_duration_seconds_count{result="ok"}';
-    assert.equal(sample(mid, stsOk) - sample(before, stsOk), 4);
+    assert.equal(sample(mid, stsOk) - sample(before, stsOk), 5);
     await exchange();
     assert.equal(sample(await scrape(), granted) - sample(mid, granted), 1, 'and keeps moving');
   });

@@ -844,6 +844,40 @@ function storeContract(name: 'sqlite' | 'postgres', setup: () => Promise<Backend
       assert.equal(await store.getRefreshToken('ended'), undefined);
     });
 
+    it('presented credentials: recorded once, a replay is false, the sweep frees what ended', async (t) => {
+      const { store } = await fresh(t);
+      const a = 'a'.repeat(64);
+      const b = 'b'.repeat(64);
+      const later = '2030-01-01T00:00:00.000Z';
+      const once = async (keyHash: string, expiresAt = later) => (await store.recordPresentedCredentials([{ keyHash, expiresAt }]))[0];
+      assert.deepEqual(await store.recordPresentedCredentials([]), []);
+      assert.equal(await once(a, '2025-01-01T00:00:00.000Z'), true);
+      assert.equal(await once(a), false, 'the same key again is a replay');
+      assert.deepEqual(await store.recordPresentedCredentials([{ keyHash: b, expiresAt: later }, { keyHash: a, expiresAt: later }, { keyHash: b, expiresAt: later }]),
+        [true, false, false], 'in one batch: new, recorded before, and twice in the batch (the first wins)');
+      assert.equal(await store.deleteExpiredPresentedCredentials('2026-01-01T00:00:00.000Z'), 1);
+      assert.equal(await once(b), false, 'the sweep keeps what has not ended');
+      assert.equal(await once(a), true, 'an ended record was swept');
+      // Inside a transaction that rolls back, the record goes with it.
+      const c = 'c'.repeat(64);
+      await assert.rejects(store.transaction(async (tx) => {
+        assert.deepEqual(await tx.recordPresentedCredentials([{ keyHash: c, expiresAt: later }]), [true]);
+        throw new Error('roll back');
+      }), /roll back/);
+      assert.equal(await once(c), true);
+      const many = Array.from({ length: 500 }, (_, i) => ({ keyHash: i.toString(16).padStart(64, '0'), expiresAt: later }));
+      assert.equal((await store.recordPresentedCredentials(many)).filter(Boolean).length, 500, 'a full batch');
+    });
+
+    it('presented credentials: 16 concurrent records of one key through two handles, exactly one wins', async (t) => {
+      const { store, url } = await fresh(t);
+      const second = await openStore(url);
+      t.after(() => second.close());
+      const key = { keyHash: 'd'.repeat(64), expiresAt: '2030-01-01T00:00:00.000Z' };
+      const results = await Promise.all(Array.from({ length: 16 }, (_, i) => (i % 2 ? second : store).recordPresentedCredentials([key])));
+      assert.equal(results.flat().filter(Boolean).length, 1, `accepted: ${results.flat().filter(Boolean).length} of 16`);
+    });
+
     it('an unreachable database is STORE_UNAVAILABLE, without the connection secret', async () => {
       const { url, secret } = env!.unreachable;
       await assert.rejects(async () => {

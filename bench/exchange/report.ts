@@ -78,7 +78,7 @@ export function report(results: Measured[], o: ReportSettings): void {
     }
   }
   process.stdout.write(`\nExchange benchmark: ${o.durationSeconds} s measured after ${o.warmupSeconds} s warm-up, ${o.rounds} round(s), medians over rounds; `
-    + `${o.identities} identities, ${o.tokens} distinct tokens round robin.\n\n`);
+    + `${o.identities} identities, ${o.tokens} distinct tokens per Latchkey run, each sent once.\n\n`);
   process.stdout.write(`${markdownTable(
     ['target', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'server CPU ms/req', 'emulator CPU ms/req', 'load gen CPU ms/req', 'server RSS MB',
       'req/s ÷ ceiling', 'req/s ÷ peer', 'p99 ÷ ceiling'],
@@ -87,6 +87,20 @@ export function report(results: Measured[], o: ReportSettings): void {
 
   const rps = (m: Measured) => m.reqPerSecMedian;
   const has = (t: string) => names.includes(t);
+  // One-time credentials on (the default) against off (the "+off" variant), per backend.
+  const onOff: string[][] = [];
+  for (const base of ['latchkey-sqlite', 'latchkey-postgres']) {
+    if (!has(base) || !has(`${base}+off`)) continue;
+    for (const c of o.connections) {
+      onOff.push([base.slice('latchkey-'.length), String(c),
+        num(med(results, base, c, rps)), num(med(results, `${base}+off`, c, rps)), num(medRatio(results, base, `${base}+off`, c, rps), 2),
+        num(medRatio(results, base, `${base}+off`, c, (m) => m.latencyP99), 2),
+        num(medRatio(results, base, `${base}+off`, c, (m) => m.serverCpuMsPerReq), 2)]);
+    }
+  }
+  if (onOff.length) {
+    process.stdout.write(`${markdownTable(['backend', 'conns', 'req/s on', 'req/s off', 'req/s on ÷ off', 'p99 on ÷ off', 'server CPU/req on ÷ off'], onOff)}\n\n`);
+  }
   const c64 = o.connections.includes(64) ? 64 : Math.max(...o.connections);
   const c16 = o.connections.includes(16) ? 16 : Math.min(...o.connections);
   const lk = 'latchkey-sqlite';

@@ -15,11 +15,17 @@
 //   BENCH_ROUNDS                   default 2; targets interleave within each round, and every
 //                                  figure is the median over rounds of a ratio within one round
 //   BENCH_TARGETS                  default "ceiling,peer,latchkey-sqlite,latchkey-postgres"
-//   BENCH_POOL                     distinct tokens per identity (default 300, 5 identities)
+//   BENCH_POOL                     distinct tokens per identity for the ceiling (default 300, 5 identities)
+//   BENCH_MAX_RATE                 req/s the Latchkey pools are sized for (default 5000): each
+//                                  run gets BENCH_MAX_RATE × (warm-up + duration) fresh tokens, as
+//                                  the server accepts each once (a token coming round twice
+//                                  would be a CREDENTIAL_REPLAYED error in the table)
 //   BENCH_SERVE_ARGS, BENCH_SERVE_NODE_ARGS, BENCH_EMULATOR_NODE_ARGS   extra flags
 //   BENCH_PROFILE=label            --cpu-prof every server and the emulator; summaries go to
 //                                  bench/profiles/label-<process>.txt
 //   BENCH_JSON=file                raw results; BENCH_KEEP_LOGS=1 keeps every process's output
+// One-time use on vs off: BENCH_TARGETS=latchkey-sqlite,latchkey-sqlite+off,latchkey-postgres,latchkey-postgres+off
+// BENCH_ARGS_OFF=--one-time-credentials=false (the report then adds an on ÷ off table).
 // A/B within one run: target "latchkey-sqlite+foo" is the same server with the flags in
 // BENCH_ARGS_FOO, node flags in BENCH_NODE_ARGS_FOO, environment in BENCH_ENV_FOO ("K=V K=V")
 // and the build in BENCH_BIN_FOO (bench/support/build-at.sh COMMIT DIR makes one).
@@ -41,6 +47,7 @@ const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '16,64').split(',').map(Nu
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const TARGETS = (process.env.BENCH_TARGETS ?? 'ceiling,peer,latchkey-sqlite,latchkey-postgres').split(',');
 const POOL = Number(process.env.BENCH_POOL ?? 300);
+const MAX_RATE = Number(process.env.BENCH_MAX_RATE ?? 5000);
 const PROFILE = process.env.BENCH_PROFILE;
 const IDENTITIES = 5;
 const words = (v: string | undefined) => (v ?? '').split(' ').filter(Boolean);
@@ -128,6 +135,7 @@ async function main(): Promise<void> {
     stops.push(() => emulator.proc.stop());
     const ctx = {
       bin, emulator, logDir, tokensPerIdentity: POOL, profileArgs, stops,
+      runTokensPerIdentity: Math.ceil((MAX_RATE * (WARMUP + DURATION)) / IDENTITIES),
       serveArgs: words(process.env.BENCH_SERVE_ARGS), serveNodeArgs: words(process.env.BENCH_SERVE_NODE_ARGS),
       postgres: async () => (pg ??= await startPostgres()),
     };
@@ -148,7 +156,7 @@ async function main(): Promise<void> {
     }
     if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, JSON.stringify(results, null, 2));
     report(results, {
-      durationSeconds: DURATION, warmupSeconds: WARMUP, rounds: ROUNDS, connections: CONNECTIONS, identities: IDENTITIES, tokens: POOL * IDENTITIES,
+      durationSeconds: DURATION, warmupSeconds: WARMUP, rounds: ROUNDS, connections: CONNECTIONS, identities: IDENTITIES, tokens: Math.ceil((MAX_RATE * (WARMUP + DURATION)) / IDENTITIES) * IDENTITIES,
     });
   } finally {
     for (const stop of stops.reverse()) await stop().catch(() => {});

@@ -94,19 +94,17 @@ export interface PoolEntry {
 
 /**
  * `perIdentity` distinct tokens for each identity, exactly as `latchkey auth login
- * --identity-provider aws` builds them (src/cli/build-aws-token.ts), bound to `audience`. They
- * differ by their signing second (now, now-1 s, ...), so a pool stays valid for at least
- * 15 min minus `perIdentity` seconds. Interleaved: consecutive entries are different identities.
+ * --identity-provider aws` builds them (src/cli/build-aws-token.ts), bound to `audience`, all
+ * signed now: each signs its own amz-sdk-invocation-id, so no two are the same request (the
+ * server accepts each once), and the pool stays valid for 15 minutes. Interleaved: consecutive
+ * entries are different identities.
  */
 export async function tokenPool(e: Emulator, identities: string[], audience: string, perIdentity: number): Promise<PoolEntry[]> {
-  if (perIdentity > 600) throw new TypeError('at most 600 tokens per identity (they must stay valid through the run)');
-  const now = Date.now();
+  const now = new Date();
   const out: PoolEntry[] = [];
   for (let k = 0; k < perIdentity; k++) {
     for (let i = 0; i < identities.length; i++) {
-      const token = await buildAwsToken({
-        identity: identities[i]!, audience, credentials: e.credentials[i]!, signingDate: new Date(now - k * 1000),
-      });
+      const token = await buildAwsToken({ identity: identities[i]!, audience, credentials: e.credentials[i]!, signingDate: now });
       out.push({ authorization: `Bearer ${token}`, body: new URLSearchParams({ identity: identities[i]! }).toString() });
     }
   }

@@ -24,7 +24,13 @@ export interface TargetContext {
   bin: string;
   emulator: Emulator;
   logDir: string;
+  /** Distinct tokens per identity for the ceiling (which ignores them: a fixed pool is enough). */
   tokensPerIdentity: number;
+  /**
+   * Distinct tokens per identity for one run of a Latchkey target: enough that no token comes
+   * round twice (the server accepts each credential once; a replay would count as an error).
+   */
+  runTokensPerIdentity: number;
   serveArgs: string[];
   serveNodeArgs: string[];
   /** Node flags that profile the process called `name` (empty when not profiling). */
@@ -77,6 +83,6 @@ export async function startTarget(name: string, ctx: TargetContext): Promise<Tar
   ctx.stops.push(() => serve.proc.stop());
   return {
     name, proc: serve.proc, url: serve.url, path: '/sts/exchange', contentType: FORM, usesEmulator: true,
-    pool: () => tokenPool(emulator, identities, serve.issuer, ctx.tokensPerIdentity),
+    pool: () => tokenPool(emulator, identities, serve.issuer, ctx.runTokensPerIdentity),
   };
 }

@@ -50,6 +50,10 @@ export interface CheckedAwsRequest {
   readonly signedAt: Date;
   /** For the log: the access key id (not a secret) of the signer. */
   readonly accessKeyId: string;
+  /** The SigV4 signature (64 hex digits): what names this request for one-time use. Never log it. */
+  readonly signature: string;
+  /** The last moment this request is accepted: X-Amz-Date plus the accepted age. */
+  readonly acceptedUntil: Date;
 }
 
 /** A header name for a message: ours as the seed spells them, a client's capped. */
@@ -194,5 +198,7 @@ export function checkAwsRequest(req: ParsedAwsRequest, expect: AwsRequestExpecta
     body: req.body,
     signedAt,
     accessKeyId: auth.accessKeyId,
+    signature: auth.signature,
+    acceptedUntil: new Date(signedAt.getTime() + maxPast * 1000),
   };
 }

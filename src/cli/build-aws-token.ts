@@ -3,7 +3,12 @@
 // credentials, with the binding headers Chainguard-Identity and Chainguard-Audience signed
 // too, serialized as an HTTP/1.1 request head and base64-encoded. It is never sent to AWS
 // by us; the Latchkey server forwards it to STS. See docs/aws-token.md.
+//
+// Every token is a new request: a fresh amz-sdk-invocation-id (the AWS SDKs' own per-request
+// UUID) is signed with it, so two tokens signed in the same second with the same credentials
+// still differ, and the server, which accepts each signed request once, accepts both.
 
+import { randomUUID } from 'node:crypto';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -27,6 +32,8 @@ export interface AwsTokenRequest {
   credentials: AwsCredentialsSource;
   /** The signing time; now by default (tests freeze it). */
   signingDate?: Date;
+  /** The request's amz-sdk-invocation-id; a new random UUID by default (tests freeze it). */
+  invocationId?: string;
 }
 
 export interface StsEndpoint {
@@ -93,6 +100,7 @@ export async function signGetCallerIdentity(r: AwsTokenRequest): Promise<Request
       accept: 'application/json',
       [HEADER.chainguardIdentity]: r.identity,
       [HEADER.chainguardAudience]: r.audience,
+      'amz-sdk-invocation-id': r.invocationId ?? randomUUID(),
     },
   });
   const signer = new SignatureV4({

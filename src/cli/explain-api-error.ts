@@ -67,6 +67,8 @@ function hintFor(code: string, f: ApiFailure): string {
       return 'check the UIDP given to --identity (an owner can list them with `latchkey iam identities list`)';
     case 'IDENTITY_NOT_ASSUMABLE':
       return 'that identity has no AWS rule; give it one with `latchkey iam identities update ID --aws-account ...`';
+    case 'CREDENTIAL_REPLAYED':
+      return 'the server accepts each identity token once: present a new one (`latchkey aws token` signs a new request every time)';
     case 'CAPABILITY_NOT_GRANTED':
       return 'the identity\'s role bindings do not grant that capability; ask an owner for a role binding';
     case 'AWS_ACCOUNT_MISMATCH': case 'AWS_ARN_MISMATCH': case 'AWS_USER_ID_MISMATCH': case 'AWS_PARTITION_MISMATCH':

@@ -61,9 +61,36 @@ async function identityToken(ctx: CliContext, identity: string, source: Identity
   }
 }
 
+/** Where a token that cannot be signed again came from, and how to get a fresh one. */
+function freshTokenHint(source: IdentityTokenSource): { from: string; hint: string } | undefined {
+  const operator = '(or ask the server\'s operator whether --one-time-credentials=false is meant for you)';
+  switch (source.kind) {
+    case 'token':
+      return { from: 'given with --identity-token', hint: `get a new token from its issuer and pass that, or log in with --identity-provider aws|github-actions, which get a new one each time ${operator}` };
+    case 'token-file':
+      return { from: `in ${source.path}`, hint: `write a new token to ${source.path} (or wait until your platform replaces it), then run the command again ${operator}` };
+    case 'kubernetes':
+      return { from: `in ${source.path}`, hint: `the kubelet replaces a projected token after 80% of its lifetime: request a shorter expirationSeconds, or wait and run the command again ${operator}` };
+    default:
+      return undefined; // AWS and GitHub Actions tokens are new for every exchange
+  }
+}
+
 export async function loginWorkload(ctx: CliContext, identity: string, source: IdentityTokenSource): Promise<WorkloadSession> {
   const bearer = await identityToken(ctx, identity, source);
-  const exchanged = await exchangeToken(ctx, { bearer, identity });
+  let exchanged;
+  try {
+    exchanged = await exchangeToken(ctx, { bearer, identity });
+  } catch (err) {
+    // The server accepts each identity token once. A token we can sign again never comes back;
+    // one read from a file or the command line may: say so, and how to get a new one.
+    const fresh = freshTokenHint(source);
+    if (err instanceof CliError && err.serverCode === 'CREDENTIAL_REPLAYED' && fresh) {
+      throw new CliError('SERVER_ERROR', `the identity token ${fresh.from} was already used: the server accepts each token once`,
+        { serverCode: err.serverCode, hint: fresh.hint, details: err.details });
+    }
+    throw err;
+  }
   const s = await ctx.settings();
   const session: WorkloadSession = {
     ...sessionScope(s),

@@ -70,6 +70,7 @@ export function loadServerConfig(flags: Record<string, string | boolean | undefi
     workloadIssuerCacheTtl: (raw.workloadIssuerCacheTtl as number | undefined) ?? 600,
     workloadTokenMaxLifetime: (raw.workloadTokenMaxLifetime as number | undefined) ?? 86400,
     workloadIssuerAllowLoopbackHttp: (raw.workloadIssuerAllowLoopbackHttp as boolean | undefined) ?? dev,
+    oneTimeCredentials: (raw.oneTimeCredentials as boolean | undefined) ?? true,
     authzCacheTtl: (raw.authzCacheTtl as number | undefined) ?? 5000,
     inviteTtl: (raw.inviteTtl as number | undefined) ?? 7 * 86400,
     bodyLimit: (raw.bodyLimit as number | undefined) ?? 65536,

@@ -180,6 +180,11 @@ export const SERVER_SETTINGS = {
     doc: 'Fetch the keys of claim-match issuers over plain http when they are on a loopback address (local issuers in development and tests). Always on with --dev; never for other hosts.',
     defaultDoc: 'false (true with --dev)', parse: parseBool,
   }),
+  oneTimeCredentials: setting({
+    key: 'oneTimeCredentials', flag: 'one-time-credentials', env: 'LATCHKEY_ONE_TIME_CREDENTIALS', arg: 'BOOL',
+    doc: 'Accept each credential presented to the exchange once: an AWS request by its signature, an OpenID Connect token by (iss, jti), or by its signed header and claims when it has no jti. A second presentation, to any replica, is refused (401 CREDENTIAL_REPLAYED) until the credential has expired anyway. Turn off (false) only for callers that must retry the same token.',
+    defaultDoc: 'true', parse: parseBool,
+  }),
   authzCacheTtl: setting({
     key: 'authzCacheTtl', flag: 'authz-cache-ttl', env: 'LATCHKEY_AUTHZ_CACHE_TTL', arg: 'MS',
     doc: "How long an identity's role bindings, and its record (the rule an exchange is matched against), may be cached per replica. Changes apply at once on the replica that made them; on PostgreSQL the other replicas are notified and drop them within milliseconds, so this is only the bound when a notice is lost.",

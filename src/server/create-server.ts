@@ -66,6 +66,9 @@ export interface ServerExtension {
 
 /** How often expired invitations are removed (and audited as expired). */
 const INVITATION_SWEEP_MS = 10 * 60_000;
+/** How often the records of one-time credentials that ended are removed, and how long after their end. */
+const PRESENTED_SWEEP_MS = 60_000;
+const PRESENTED_SWEEP_MARGIN_MS = 5 * 60_000;
 /** An unknown kid refetches an issuer's keys at most this often. */
 const ISSUER_REFETCH_INTERVAL_MS = 30_000;
 /** Clock skew tolerated on a presented token's exp, nbf and iat. */
@@ -142,6 +145,7 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
       issuerUrl: config.issuerUrl,
       apiAudience: config.apiAudience,
       tokenTtlSeconds: config.tokenTtl,
+      oneTimeCredentials: config.oneTimeCredentials,
     });
     const registryKeys = new SigningKeys(store, opts.registryKeyClock ?? clock, {
       purpose: 'registry',
@@ -203,6 +207,14 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
     sweepInvitations();
     const inviteTimer = setInterval(sweepInvitations, INVITATION_SWEEP_MS);
     inviteTimer.unref();
+    // Records of credentials that ended PRESENTED_SWEEP_MARGIN_MS ago: the margin covers clock
+    // skew between replicas, so a replica whose clock lags still finds the record it refuses by.
+    const sweepPresented = () => {
+      store.deleteExpiredPresentedCredentials(new Date(clock().getTime() - PRESENTED_SWEEP_MARGIN_MS).toISOString())
+        .catch((err) => app.log.error({ err }, 'presented credential sweep failed')); // retried next time
+    };
+    const presentedTimer = setInterval(sweepPresented, PRESENTED_SWEEP_MS);
+    presentedTimer.unref();
     let closed = false;
     return {
       ...base, app,
@@ -211,6 +223,7 @@ export async function createServer(config: ServerConfig, opts: CreateServerOptio
         closed = true;
         for (const t of timers.values()) clearTimeout(t);
         clearInterval(inviteTimer);
+        clearInterval(presentedTimer);
         await app.close();
         for (const e of extensions) await e.close?.();
         await rawSts.close?.();

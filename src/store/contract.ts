@@ -125,6 +125,14 @@ export interface SigningKey {
   expiresAt: string;
 }
 
+/** A credential the exchange accepted, for one-time use. */
+export interface PresentedCredential {
+  /** SHA-256 hex of the credential's one-time key: never the credential itself. */
+  keyHash: string;
+  /** When the credential itself stops being valid (ISO 8601): the record can go then. */
+  expiresAt: string;
+}
+
 export interface StoreTx {
   insertGroup(g: Group): Promise<void>;
   getGroup(id: string): Promise<Group | undefined>;
@@ -198,6 +206,16 @@ export interface StoreTx {
   revokeRefreshFamily(familyId: string, at: string): Promise<number>;
   /** Deletes login states, codes and device codes past expiry, and refresh families past their end. */
   deleteExpiredAuthRecords(now: string): Promise<number>;
+
+  // One-time credentials (src/sts).
+  /**
+   * Records presented credentials with one insert (at most 500): for each, in order, true for
+   * the one caller that recorded it, false when it was recorded already or earlier in the same
+   * batch (a replay), however many callers race.
+   */
+  recordPresentedCredentials(records: readonly PresentedCredential[]): Promise<boolean[]>;
+  /** Deletes the records of credentials that ended at or before `now`; returns how many. */
+  deleteExpiredPresentedCredentials(now: string): Promise<number>;
 }
 
 export interface Store extends StoreTx {

@@ -4,6 +4,6 @@ export { DEFAULT_STORE_TIMEOUTS, openStore, type OpenStoreOptions, type StoreTim
 export type { StoreLog } from './kysely-store.js';
 export type { StoreErrorCounts, StoreHealthView } from './store-health.js';
 export type {
-  AuditQuery, BindingQuery, DeletedTree, EffectiveBinding, GroupQuery, IdentityQuery, Page, RoleQuery,
+  AuditQuery, PresentedCredential, BindingQuery, DeletedTree, EffectiveBinding, GroupQuery, IdentityQuery, Page, RoleQuery,
   SigningKey, Store, StoreErrorCode, StoreTx, TreeFilter,
 } from './contract.js';

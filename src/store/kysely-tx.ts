@@ -6,7 +6,8 @@ import type { AuthorizationCode, DeviceCode, DeviceCodeStatus, LoginState, Refre
 import type { AuditEvent, Group, Identity, PendingBinding, Role, RoleBinding } from '../iam/types.js';
 import type { Backend } from './backend.js';
 import type {
-  AuditQuery, BindingQuery, DeletedTree, EffectiveBinding, GroupQuery, IdentityQuery, KeyPurpose, PendingBindingQuery, RoleQuery, SigningKey, StoreTx,
+  AuditQuery, BindingQuery, DeletedTree, EffectiveBinding, GroupQuery, IdentityQuery, KeyPurpose, PendingBindingQuery, PresentedCredential, RoleQuery,
+  SigningKey, StoreTx,
 } from './contract.js';
 import { auditConflicts, insertAudit, insertAudits, listAudit } from './queries/audit-events.js';
 import {
@@ -30,6 +31,7 @@ import {
 import {
   deleteEndedRefreshFamilies, getRefreshToken, insertRefreshToken, markRefreshTokenUsed, refreshTokenConflicts, revokeRefreshFamily,
 } from './queries/refresh-tokens.js';
+import { deleteExpiredPresentedCredentials, recordPresentedCredentials } from './queries/presented-credentials.js';
 import { deleteRole, getRole, insertRole, listRoles, roleConflicts, updateRole } from './queries/roles.js';
 import { deleteSigningKey, insertSigningKey, listSigningKeys, signingKeyConflicts } from './queries/signing-keys.js';
 import type { Db } from './schema.js';
@@ -113,6 +115,13 @@ export class KyselyTx implements StoreTx {
   deleteExpiredAuthRecords(now: string): Promise<number> {
     return this.atomic(async (db) => (await deleteExpiredLoginStates(db, now)) + (await deleteExpiredAuthorizationCodes(db, now))
       + (await deleteExpiredDeviceCodes(db, now)) + (await deleteEndedRefreshFamilies(db, now)));
+  }
+
+  recordPresentedCredentials(records: readonly PresentedCredential[]): Promise<boolean[]> {
+    return this.guard(() => recordPresentedCredentials(this.db, records));
+  }
+  deleteExpiredPresentedCredentials(now: string): Promise<number> {
+    return this.guard(() => deleteExpiredPresentedCredentials(this.db, now));
   }
 
   /** Runs `op`, reporting driver errors as store errors. */

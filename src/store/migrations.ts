@@ -13,6 +13,7 @@ import { registryKeys } from './migrations/0004-registry-keys.js';
 import { pullTokenIdentities } from './migrations/0005-pull-token-identities.js';
 import { identityKinds } from './migrations/0006-identity-kinds.js';
 import { heartbeat } from './migrations/0007-heartbeat.js';
+import { presentedCredentials } from './migrations/0008-presented-credentials.js';
 
 /** What a migration may need to know about the backend it runs on. */
 export interface MigrationContext {
@@ -41,4 +42,5 @@ export const MIGRATIONS: readonly Migration[] = [
   pullTokenIdentities,
   identityKinds,
   heartbeat,
+  presentedCredentials,
 ];

@@ -137,6 +137,12 @@ export interface RefreshTokensTable {
   revoked_at: string | null;
 }
 
+/** A credential the exchange accepted; `key_hash` is the SHA-256 of its one-time key. */
+export interface PresentedCredentialsTable {
+  key_hash: string;
+  expires_at: string;
+}
+
 export interface MigrationsTable {
   version: number;
   name: string;
@@ -161,6 +167,7 @@ export interface Database {
   authorization_codes: AuthorizationCodesTable;
   device_codes: DeviceCodesTable;
   refresh_tokens: RefreshTokensTable;
+  presented_credentials: PresentedCredentialsTable;
   latchkey_migrations: MigrationsTable;
   latchkey_heartbeat: HeartbeatTable;
 }

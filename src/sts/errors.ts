@@ -7,6 +7,7 @@ export type StsErrorCode =
   | 'IDENTITY_NOT_FOUND'       // the requested identity does not exist
   | 'IDENTITY_NOT_ASSUMABLE'   // it exists but has no rule an outside workload can satisfy
   | 'CAPABILITY_NOT_GRANTED'   // a requested cap is not given by the identity's bindings
+  | 'CREDENTIAL_REPLAYED'      // the presented credential was accepted before (one-time use)
   // the presented OpenID Connect token
   | 'ID_TOKEN_TOO_LARGE'       // over the size cap
   | 'ID_TOKEN_MALFORMED'       // not a compact JWS with a JSON header and claims, or iss/sub/aud not strings
@@ -30,6 +31,7 @@ export const STS_ERROR_STATUS: Record<StsErrorCode, number> = {
   IDENTITY_NOT_FOUND: 401,
   IDENTITY_NOT_ASSUMABLE: 401,
   CAPABILITY_NOT_GRANTED: 403,
+  CREDENTIAL_REPLAYED: 401,
   ID_TOKEN_TOO_LARGE: 400,
   ID_TOKEN_MALFORMED: 400,
   ID_TOKEN_ALG_NOT_ALLOWED: 401,

@@ -2,6 +2,10 @@
 // the identity is loaded first, its kind picks the CredentialVerifier that turns the
 // credential into verified facts, and the one rule matcher decides; only then is a token
 // minted. Verifiers make every local check before any network call.
+//
+// Three steps, kept apart: verifyCredential (no side effect: the explain endpoint runs it
+// alone), acceptOnce (the one-time record, only after everything verified, so a refused
+// credential can be presented again and garbage never reaches the table), then the mint.
 
 import { LatchkeyError } from '../errors/index.js';
 import type { Capability, IamService } from '../iam/index.js';
@@ -15,6 +19,8 @@ import {
 import type { StsErrorCode } from './errors.js';
 import type { ExchangeAudit } from './exchange-audit.js';
 import type { CredentialVerifier, CredentialVerifiers, VerifyContext } from './verifiers/credential-verifier.js';
+import type { OneTimeKey } from './verifiers/one-time-key.js';
+import { OneTimeRecorder } from './one-time-recorder.js';
 
 export interface ExchangeRequest {
   /** The presented credential (attacker-controlled). */
@@ -36,6 +42,11 @@ export interface ExchangeDeps {
   issuerUrl: string;
   apiAudience: string;
   tokenTtlSeconds: number;
+  /**
+   * Accept each presented credential once (the default); false for callers that retry the
+   * same token (`--one-time-credentials=false`).
+   */
+  oneTimeCredentials?: boolean;
   log?: (fields: Record<string, unknown>, msg: string) => void;
   audit?: ExchangeAudit;
 }
@@ -51,11 +62,14 @@ export interface Explanation {
   trace: TraceStep[];
 }
 
-interface Verified {
+/** A presented credential that passed every check of the exchange; nothing recorded yet. */
+export interface VerifiedExchange {
   identityId: string;
   kind: TrustRule['kind'];
   compiled: CompiledTrustRule;
   facts: VerifiedFacts;
+  /** The credential's one-time key and the end of its validity. */
+  oneTime: OneTimeKey;
   aud: string[];
   cap: Capability[];
 }
@@ -84,7 +98,11 @@ export function actOf(facts: VerifiedFacts): Record<string, string> {
 }
 
 export class ExchangeService {
-  constructor(private readonly d: ExchangeDeps) {}
+  readonly #once: OneTimeRecorder;
+
+  constructor(private readonly d: ExchangeDeps) {
+    this.#once = new OneTimeRecorder(d.store);
+  }
 
   /** The audience a claim-match or static rule naming none requires: this issuer's URL. */
   get defaultAudience(): string {
@@ -118,14 +136,14 @@ export class ExchangeService {
   }
 
   /**
-   * Verifies `req.token` for `req.identity` exactly as an exchange would, but mints nothing,
-   * records nothing (no audit, no lasting record of the credential) and refuses by returning:
-   * the trace says which check failed and why. For `latchkey iam identities test`.
+   * Verifies `req.token` for `req.identity` exactly as an exchange would (verifyCredential:
+   * no one-time record, nothing minted, nothing audited) and refuses by returning: the trace
+   * says which check failed and why. For `latchkey iam identities test`.
    */
   async explain(req: Omit<ExchangeRequest, 'remoteAddr'>): Promise<Explanation> {
     const trace = new TrustTrace();
     try {
-      await this.#verify(req, trace, false);
+      await this.verifyCredential(req, trace);
       return { ok: true, trace: trace.steps };
     } catch (err) {
       if (!(err instanceof LatchkeyError)) throw err;
@@ -134,21 +152,12 @@ export class ExchangeService {
     }
   }
 
-  async #exchange(req: ExchangeRequest, trace: TrustTrace): Promise<Exchanged> {
-    const { identityId, kind, compiled, facts, aud, cap } = await this.#verify(req, trace, true);
-    const minted = await this.d.issuer.mint({
-      sub: identityId,
-      aud,
-      ttlSeconds: Math.min(this.d.tokenTtlSeconds, 3600),
-      cap: cap.length ? cap : undefined,
-      extra: { act: actOf(facts) },
-    });
-    this.d.log?.({ identity: identityId, kind, ...detailOf(facts), jti: minted.jti }, 'identity exchanged');
-    return { token: minted.token, expiry: minted.expiry.toISOString(), jti: minted.jti, facts, recorded: factsToRecord(facts, compiled), aud };
-  }
-
-  /** Every check of the exchange short of minting; `record` false makes it free of side effects. */
-  async #verify(req: Omit<ExchangeRequest, 'remoteAddr'>, trace: TrustTrace, record: boolean): Promise<Verified> {
+  /**
+   * Every check of the exchange, in order, without a side effect: nothing recorded (not even
+   * the one-time use), nothing minted, nothing audited. Throws the refusal; `trace` receives
+   * each check.
+   */
+  async verifyCredential(req: ExchangeRequest, trace = new TrustTrace()): Promise<VerifiedExchange> {
     if (!isUidp(req.identity)) throw bad(`identity must be ${UIDP_FORMAT}`);
     const identityId = req.identity;
     const aud = req.aud.length ? req.aud : [this.d.apiAudience];
@@ -167,7 +176,7 @@ export class ExchangeService {
     }
     const compiled = compileTrustRule(rule, this.d.issuerUrl);
     const verifier = this.d.verifiers[rule.kind] as CredentialVerifier;
-    const facts = await verifier.verify(req.token, { identityId, rule, compiled, now: this.d.clock(), trace, record } as VerifyContext);
+    const { facts, oneTime } = await verifier.verify(req.token, { identityId, rule, compiled, now: this.d.clock(), trace } as VerifyContext);
     matchTrustRule(compiled, facts, trace);
 
     if (cap.length) {
@@ -177,6 +186,34 @@ export class ExchangeService {
         throw new LatchkeyError<StsErrorCode>('CAPABILITY_NOT_GRANTED', `identity ${identityId} has no role binding that grants ${missing.join(', ')}`);
       }
     }
-    return { identityId, kind: rule.kind, compiled, facts, aud, cap };
+    return { identityId, kind: rule.kind, compiled, facts, oneTime, aud, cap };
+  }
+
+  /**
+   * The one-time step: records the verified credential's key in the store, shared by every
+   * replica (batched with the other exchanges of the same moment: one insert for all). A credential recorded before is CREDENTIAL_REPLAYED; a store failure refuses too
+   * (STORE_UNAVAILABLE), since accepting unrecorded would let the credential through twice.
+   */
+  async acceptOnce(oneTime: OneTimeKey, trace: TrustTrace): Promise<void> {
+    if (this.d.oneTimeCredentials === false) return;
+    const first = await this.#once.record(oneTime);
+    if (!trace.step('credential.once', first, 'not presented before')) {
+      throw new LatchkeyError<StsErrorCode>('CREDENTIAL_REPLAYED',
+        'this credential was already exchanged, and each is accepted once: present a fresh one (a new signed request, or a new token from your platform)');
+    }
+  }
+
+  async #exchange(req: ExchangeRequest, trace: TrustTrace): Promise<Exchanged> {
+    const { identityId, kind, compiled, facts, oneTime, aud, cap } = await this.verifyCredential(req, trace);
+    await this.acceptOnce(oneTime, trace);
+    const minted = await this.d.issuer.mint({
+      sub: identityId,
+      aud,
+      ttlSeconds: Math.min(this.d.tokenTtlSeconds, 3600),
+      cap: cap.length ? cap : undefined,
+      extra: { act: actOf(facts) },
+    });
+    this.d.log?.({ identity: identityId, kind, ...detailOf(facts), jti: minted.jti }, 'identity exchanged');
+    return { token: minted.token, expiry: minted.expiry.toISOString(), jti: minted.jti, facts, recorded: factsToRecord(facts, compiled), aud };
   }
 }

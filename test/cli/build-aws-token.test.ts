@@ -53,20 +53,21 @@ function expectedSignature(method: string, path: string, query: string, headers:
 
 describe('buildAwsToken', () => {
   it('is the seed\'s request head, base64 (standard alphabet), CRLF, empty body', async () => {
-    const token = await buildAwsToken({ identity: IDENTITY, audience: AUDIENCE, credentials: CREDS, signingDate: DATE });
+    const token = await buildAwsToken({ identity: IDENTITY, audience: AUDIENCE, credentials: CREDS, signingDate: DATE, invocationId: '0f8fad5b-d9cb-469f-a165-70867728950e' });
     assert.match(token, /^[A-Za-z0-9+/]+=*$/);
     const lines = decode(token).split('\r\n');
-    assert.deepEqual(lines.slice(0, 7), [
+    assert.deepEqual(lines.slice(0, 8), [
       'POST /?Action=GetCallerIdentity&Version=2011-06-15 HTTP/1.1',
       'Host: sts.amazonaws.com',
       'Accept: application/json',
       `Chainguard-Identity: ${IDENTITY}`,
       `Chainguard-Audience: ${AUDIENCE}`,
+      'Amz-Sdk-Invocation-Id: 0f8fad5b-d9cb-469f-a165-70867728950e',
       'X-Amz-Date: 20241128T170155Z',
       `X-Amz-Security-Token: ${CREDS.sessionToken}`,
     ]);
-    assert.match(lines[7]!, /^Authorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/20241128\/us-east-1\/sts\/aws4_request, SignedHeaders=accept;chainguard-audience;chainguard-identity;host;x-amz-date;x-amz-security-token, Signature=[0-9a-f]{64}$/);
-    assert.deepEqual(lines.slice(8), ['', '']);
+    assert.match(lines[8]!, /^Authorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/20241128\/us-east-1\/sts\/aws4_request, SignedHeaders=accept;amz-sdk-invocation-id;chainguard-audience;chainguard-identity;host;x-amz-date;x-amz-security-token, Signature=[0-9a-f]{64}$/);
+    assert.deepEqual(lines.slice(9), ['', '']);
   });
 
   it('parses as HTTP/1.1 in Node\'s parser, and its signature is SigV4\'s', async () => {
@@ -91,6 +92,12 @@ describe('buildAwsToken', () => {
       (err: { code?: string }) => err.code === 'AWS_TOKEN_AUDIENCE_MISMATCH');
   });
 
+  it('is a new request each time: two tokens signed in the same second differ in signature', async () => {
+    const sig = async () => /Signature=([0-9a-f]{64})/.exec(decode(await buildAwsToken({ identity: IDENTITY, audience: AUDIENCE, credentials: CREDS, signingDate: DATE })))![1];
+    const [a, b] = [await sig(), await sig()];
+    assert.notEqual(a, b);
+  });
+
   it('signs for a regional endpoint when asked, and works without a session token', async () => {
     const token = await buildAwsToken({
       identity: IDENTITY, audience: AUDIENCE, region: 'eu-west-1', signingDate: DATE,
@@ -98,7 +105,7 @@ describe('buildAwsToken', () => {
     });
     const head = decode(token);
     assert.match(head, /\r\nHost: sts\.eu-west-1\.amazonaws\.com\r\n/);
-    assert.match(head, /Credential=AKIDEXAMPLE\/20241128\/eu-west-1\/sts\/aws4_request, SignedHeaders=accept;chainguard-audience;chainguard-identity;host;x-amz-date,/);
+    assert.match(head, /Credential=AKIDEXAMPLE\/20241128\/eu-west-1\/sts\/aws4_request, SignedHeaders=accept;amz-sdk-invocation-id;chainguard-audience;chainguard-identity;host;x-amz-date,/);
     assert.doesNotMatch(head, /Security-Token/i);
     const checked = checkAwsRequest(parseAwsToken(token), { identity: IDENTITY, audience: AUDIENCE, now: DATE });
     assert.equal(checked.endpoint.region, 'eu-west-1');

@@ -75,9 +75,12 @@ describe('revocation across replicas', () => {
     const codes = new Set<string>();
     for (let i = 0; i < TRIALS; i++) {
       const { identity, bindingId } = await newBoundIdentity();
-      const awsToken = await buildAwsToken(creds, { identity: identity.id, audience: ISSUER });
-      // Asking for a capability makes the exchange read the identity's bindings too.
-      const exchange = () => api(b, 'POST', `/sts/exchange?identity=${identity.id}&cap=groups.list`, { headers: { authorization: `Bearer ${awsToken}` } });
+      // A new signed request each time (the server accepts each once). Asking for a capability
+      // makes the exchange read the identity's bindings too.
+      const exchange = async () => {
+        const awsToken = await buildAwsToken(creds, { identity: identity.id, audience: ISSUER });
+        return api(b, 'POST', `/sts/exchange?identity=${identity.id}&cap=groups.list`, { headers: { authorization: `Bearer ${awsToken}` } });
+      };
       const first = await exchange();
       assert.equal(first.status, 200, JSON.stringify(first.body));
       const byIdentity = i % 2 === 1;

@@ -129,7 +129,8 @@ sys.stdout.write(base64.urlsafe_b64encode((head + body).encode()).decode().rstri
       rawBody: `identity=${encodeURIComponent(identity.id)}`,
     });
     assert.equal(form.status, 200, JSON.stringify(form.body));
-    const get = await api(s, 'GET', `/sts/exchange?identity=${encodeURIComponent(identity.id)}&aud=https://other.example`, { headers: { authorization: `Bearer ${tok}` } });
+    const tok3 = await buildAwsToken(creds, { identity: identity.id, audience: s.url });
+    const get = await api(s, 'GET', `/sts/exchange?identity=${encodeURIComponent(identity.id)}&aud=https://other.example`, { headers: { authorization: `Bearer ${tok3}` } });
     assert.equal(get.status, 200);
     assert.equal(decodeJwt(get.body.token).aud, 'https://other.example');
   });

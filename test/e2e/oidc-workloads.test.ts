@@ -152,6 +152,18 @@ describe('OpenID Connect workloads through the binary, against latchkey serve --
     const renewed = ok(await sh(pod, 'latchkey auth token'), 'auth token after rotation').trim();
     assert.notEqual(renewed, first, 'a new token was exchanged');
     assert.deepEqual(decodeJwt(renewed).act, { iss: k8s.url, sub: sa });
+    // The file still holds the token just exchanged, and the server accepts each token once: the
+    // renewal is refused and says why, and the cached token is used until it expires.
+    const stale = await sh(pod, 'latchkey auth token -v');
+    assert.equal(stale.status, 0, stale.stderr);
+    assert.match(stale.stderr, /renewal failed.*the identity token in \S+ was already used: the server accepts each token once/);
+    // A token given on the command line cannot be used twice either; the CLI says how to get a new one.
+    const given = await k8sToken();
+    ok(await sh(pod, `latchkey auth login --identity ${id} --identity-token ${given}`), 'login with --identity-token');
+    const twice = await sh(pod, `latchkey auth login --identity ${id} --identity-token ${given}`);
+    refused(twice, 'CREDENTIAL_REPLAYED', 'the same --identity-token again');
+    assert.match(twice.stderr, /the identity token given with --identity-token was already used: the server accepts each token once.*get a new token from its issuer/);
+    assert.ok(!twice.stderr.includes(given.slice(0, 30)), 'the token is not echoed');
     writeFileSync(path, `${await k8sToken('system:serviceaccount:ci:other')}\n`);
     refused(await sh(pod, `latchkey auth login --identity ${id} --identity-provider kubernetes --kubernetes-token-path ${path}`), 'ID_TOKEN_SUBJECT_MISMATCH', 'another service account');
   });

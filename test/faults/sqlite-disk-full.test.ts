@@ -58,7 +58,10 @@ describe('SQLite on a full file system', { skip: 'why' in mounted ? mounted.why 
 
   before(async () => {
     dir = (mounted as { dir: string }).dir;
-    t = await startLoadTarget({ dir });
+    // Exchanges served from the caches while the database cannot be written are what this test
+    // is about: that needs one-time use off. With it on (the default), an exchange must write its
+    // one-time record, and is refused with 503 STORE_UNAVAILABLE instead (fail closed).
+    t = await startLoadTarget({ dir, flags: { oneTimeCredentials: 'false' } });
     assert.ok((await timeUntilAllSucceed(t, 10_000)) !== undefined, 'every kind of request works before the disk fills');
   });
   after(async () => {

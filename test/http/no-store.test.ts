@@ -47,7 +47,9 @@ describe('Cache-Control on token-bearing answers', () => {
     const granted = await api(s, 'POST', `/sts/exchange?identity=${identityId}`, bearer(good));
     noStore('granted', granted, 200);
     assert.ok(granted.body.token);
-    noStore('GET form', await api(s, 'GET', `/sts/exchange?identity=${identityId}`, bearer(good)), 200);
+    const again = await buildAwsToken(creds, { identity: identityId, audience: s.url });
+    noStore('GET form', await api(s, 'GET', `/sts/exchange?identity=${identityId}`, bearer(again)), 200);
+    noStore('replayed credential', await api(s, 'POST', `/sts/exchange?identity=${identityId}`, bearer(good)), 401);
     noStore('no credential', await api(s, 'POST', `/sts/exchange?identity=${identityId}`), 401);
     noStore('malformed token', await api(s, 'POST', `/sts/exchange?identity=${identityId}`, bearer('!!!')), 400);
     noStore('bad parameter', await api(s, 'POST', '/sts/exchange?identity=x&nope=1', bearer(good)), 400);

@@ -19,7 +19,7 @@ async function verifyAwsToken(
   const rule = { kind: 'aws' as const, aws: expect.rule ?? { awsAccount: ACCOUNT, arnPattern: '.*', userIdPattern: '.*' } };
   const compiled = compileTrustRule(rule, expect.audience);
   const trace = new TrustTrace();
-  const facts = await new AwsVerifier(deps.sts, deps.config, expect.audience)
+  const { facts } = await new AwsVerifier(deps.sts, deps.config, expect.audience)
     .verify(token, { identityId: expect.identity, rule, compiled, now: expect.now, trace });
   if (expect.rule) matchTrustRule(compiled, facts, trace);
   if (facts.kind !== 'aws') throw new TypeError('not AWS facts');

@@ -240,6 +240,7 @@ describe('the trace of an exchange', () => {
       assert.deepEqual(ok.steps.map((x) => [x.check, x.ok]), [
         ['token.parse', true], ['rule.issuer', true], ['token.exp', true], ['token.exp.future', true], ['token.iat', true],
         ['token.lifetime', true], ['token.signature', true], ['rule.issuer', true], ['rule.subject', true], ['rule.audience', true],
+        ['credential.once', true],
       ]);
       const no = new TrustTrace();
       const other = await iss.sign({ sub: 'b', aud: s.url });

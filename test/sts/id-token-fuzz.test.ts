@@ -57,7 +57,7 @@ test('the OpenID Connect token path: facts or a coded refusal; accepted mutation
     try {
       const facts = await verify(m);
       accepted++;
-      assert.deepEqual(facts, original, `an accepted mutation must say what the original says: ${JSON.stringify(m)}`);
+      assert.deepEqual(facts, original, `an accepted mutation must say what the original says, one-time key included: ${JSON.stringify(m)}`);
     } catch (err) {
       assert.ok(isLatchkeyError(err), `not a coded refusal for ${JSON.stringify(m)}: ${String(err)}`);
       assert.ok(!err.message.includes(m.slice(0, 40)) || m.length < 8, 'the message never echoes the token');

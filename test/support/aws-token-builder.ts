@@ -1,7 +1,10 @@
 // Builds AWS identity tokens for tests: a GetCallerIdentity request signed with
 // @smithy/signature-v4 (never by hand), serialized as an HTTP/1.1 request head, base64.
-// Options let a test break exactly one thing after (or before) signing.
+// Options let a test break exactly one thing after (or before) signing. Like the AWS SDKs
+// (and the CLI), each token signs a fresh amz-sdk-invocation-id, so two tokens built in the
+// same second are two requests: the server accepts each signed request once.
 
+import { randomUUID } from 'node:crypto';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -32,6 +35,8 @@ export interface BuildOptions {
   appendLines?: string[];
   eol?: '\r\n' | '\n';
   alphabet?: 'std' | 'url';
+  /** The signed amz-sdk-invocation-id: a new UUID by default; false for none (curl's request). */
+  invocationId?: string | false;
 }
 
 export async function buildAwsToken(creds: Creds, o: BuildOptions): Promise<string> {
@@ -39,7 +44,8 @@ export async function buildAwsToken(creds: Creds, o: BuildOptions): Promise<stri
   const region = o.region ?? 'us-east-1';
   const params = o.params ?? 'Action=GetCallerIdentity&Version=2011-06-15';
   const form = o.form ?? 'query';
-  const headers: Record<string, string> = { host, accept: 'application/json', ...o.extraSigned };
+  const invocation: Record<string, string> = o.invocationId === false ? {} : { 'amz-sdk-invocation-id': o.invocationId ?? randomUUID() };
+  const headers: Record<string, string> = { host, accept: 'application/json', ...invocation, ...o.extraSigned };
   const late: Record<string, string> = {};
   for (const [name, value] of [['chainguard-identity', o.identity], ['chainguard-audience', o.audience]] as const) {
     if (o.omit?.includes(name)) continue;

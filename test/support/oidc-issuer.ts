@@ -3,6 +3,7 @@
 // Kubernetes projected service-account token. Misbehaviours on demand: redirects, an oversized
 // or slow JWKS. Counts every request, so a test can assert that none was made.
 
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
@@ -43,7 +44,8 @@ export async function startTestIssuer(o: { path?: string } = {}): Promise<TestIs
     async sign(claims, opts = {}) {
       const alg = opts.alg ?? 'ES256';
       const now = Math.floor(Date.now() / 1000);
-      return new SignJWT({ iss: issuer.url, iat: now, exp: now + 300, ...claims })
+      // A fresh jti, as GitHub, GitLab and Kubernetes put in theirs (`jti: undefined` leaves it out).
+      return new SignJWT({ iss: issuer.url, iat: now, exp: now + 300, jti: randomUUID(), ...claims })
         .setProtectedHeader({ alg, kid: opts.kid ?? (alg === 'ES256' ? 'es-1' : 'rs-1'), typ: 'JWT', ...opts.header })
         .sign(opts.key ?? (alg === 'ES256' ? es.privateKey : rs.privateKey));
     },

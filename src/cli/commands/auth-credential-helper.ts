@@ -30,9 +30,9 @@ async function sessionFor(ctx: CliContext, audience: string): Promise<Session> {
   const login = await readSession(base.cacheDir, base.api, base.audience);
   if (login?.kind === 'workload' && login.provider !== 'none') {
     const { loginWorkload } = await import('../workload-login.js');
-    return loginWorkload(forHost, login.identity, login.provider === 'aws'
-      ? { kind: 'aws', region: login.awsRegion }
-      : { kind: 'token-file', path: login.tokenFile ?? '' });
+    return loginWorkload(forHost, login.identity, login.provider === 'aws' ? { kind: 'aws', region: login.awsRegion }
+      : login.provider === 'github-actions' ? { kind: 'github-actions', audience: login.tokenAudience }
+        : { kind: login.provider, path: login.tokenFile ?? '' });
   }
   throw new CliError('NOT_LOGGED_IN', `no workload login to get a token for registry ${audience} with`, {
     hint: 'log in as a workload (`latchkey auth login --identity UIDP --identity-provider aws`, or --identity-token FILE); '

@@ -3,8 +3,8 @@
 
 import { checkCallerPartition } from '../../aws/check-caller-partition.js';
 import { allowedPartitions, verifyAwsRequest, type AwsVerifierConfig, type StsClient } from '../../aws/index.js';
-import type { VerifiedFacts } from '../../trust/index.js';
-import type { CredentialVerifier, VerifyContext } from './credential-verifier.js';
+import type { CredentialVerifier, VerifiedCredential, VerifyContext } from './credential-verifier.js';
+import { awsOneTimeKey } from './one-time-key.js';
 
 export class AwsVerifier implements CredentialVerifier<'aws'> {
   readonly kind = 'aws';
@@ -18,13 +18,13 @@ export class AwsVerifier implements CredentialVerifier<'aws'> {
     allowedPartitions(config); // a misconfiguration fails at start-up, not on the first request
   }
 
-  async verify(token: string, ctx: VerifyContext<'aws'>): Promise<VerifiedFacts> {
+  async verify(token: string, ctx: VerifyContext<'aws'>): Promise<VerifiedCredential> {
     const checked = verifyAwsRequest(token, { identity: ctx.identityId, audience: this.audience, now: ctx.now }, this.config);
     ctx.trace.step('aws.token', true);
     const caller = await this.sts.getCallerIdentity(checked);
     ctx.trace.step('aws.sts', true, undefined, caller.arn);
     checkCallerPartition(caller, { endpoint: checked.endpoint.partition, allowed: allowedPartitions(this.config) });
     ctx.trace.step('aws.partition', true, undefined, caller.partition);
-    return { kind: 'aws', ...caller };
+    return { facts: { kind: 'aws', ...caller }, oneTime: awsOneTimeKey(checked.signature, checked.acceptedUntil) };
   }
 }

@@ -4,6 +4,7 @@
 // network call (the issuer of an OIDC token), and it records each check in the trace.
 
 import type { CompiledTrustRule, TrustRule, TrustRuleKind, TrustTrace, VerifiedFacts } from '../../trust/index.js';
+import type { OneTimeKey } from './one-time-key.js';
 
 export interface VerifyContext<K extends TrustRuleKind = TrustRuleKind> {
   /** The UIDP of the identity being assumed. */
@@ -12,11 +13,13 @@ export interface VerifyContext<K extends TrustRuleKind = TrustRuleKind> {
   compiled: CompiledTrustRule;
   now: Date;
   trace: TrustTrace;
-  /**
-   * False when the verification only explains itself (`identities test`): the verifier must
-   * then leave no lasting trace of the credential (no one-time-use record). Default true.
-   */
-  record?: boolean;
+}
+
+/** What a verifier established: the facts for the rule, and the credential's one-time key. */
+export interface VerifiedCredential {
+  facts: VerifiedFacts;
+  /** What the exchange records so that this credential is accepted once. */
+  oneTime: OneTimeKey;
 }
 
 export interface CredentialVerifier<K extends TrustRuleKind = TrustRuleKind> {
@@ -25,7 +28,7 @@ export interface CredentialVerifier<K extends TrustRuleKind = TrustRuleKind> {
    * Verifies `token` (attacker-controlled) for the identity in `ctx`; throws a LatchkeyError
    * with a stable code naming the failed check, never the token.
    */
-  verify(token: string, ctx: VerifyContext<K>): Promise<VerifiedFacts>;
+  verify(token: string, ctx: VerifyContext<K>): Promise<VerifiedCredential>;
 }
 
 /** One verifier per kind: adding a kind means adding an entry here. */

@@ -4,9 +4,10 @@
 
 import { createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import { LatchkeyError } from '../../errors/index.js';
-import { matchTrustRule, type StaticRule, type VerifiedFacts } from '../../trust/index.js';
+import { matchTrustRule, type StaticRule } from '../../trust/index.js';
 import type { StsErrorCode } from '../errors.js';
-import type { CredentialVerifier, VerifyContext } from './credential-verifier.js';
+import type { CredentialVerifier, VerifiedCredential, VerifyContext } from './credential-verifier.js';
+import { jwtOneTimeKey } from './one-time-key.js';
 import { parseIdentityJwt } from './parse-identity-jwt.js';
 import type { IssuerKeySet } from './remote-issuer-keys.js';
 import { checkTokenTimes, verifySignature, type JwtTimePolicy } from './verify-identity-jwt.js';
@@ -29,7 +30,7 @@ export class StaticVerifier implements CredentialVerifier<'static'> {
 
   constructor(private readonly policy: JwtTimePolicy) {}
 
-  async verify(token: string, ctx: VerifyContext<'static'>): Promise<VerifiedFacts> {
+  async verify(token: string, ctx: VerifyContext<'static'>): Promise<VerifiedCredential> {
     const rule = ctx.rule.static;
     if (!ctx.trace.step('static.expiration', ctx.now.getTime() < Date.parse(rule.expiration), 'before the expiration', ctx.now.toISOString())) {
       throw new LatchkeyError<StsErrorCode>('STATIC_IDENTITY_EXPIRED',
@@ -41,6 +42,7 @@ export class StaticVerifier implements CredentialVerifier<'static'> {
     matchTrustRule(ctx.compiled, unverified, ctx.trace, (field) => field === 'issuer' || field === 'issuerPattern');
     checkTokenTimes(parsed.payload, ctx.now, this.policy, ctx.trace);
     const set = keySetOf(rule);
-    return verifySignature(token, parsed, async () => set, ctx.now, this.policy, ctx.trace);
+    const facts = await verifySignature(token, parsed, async () => set, ctx.now, this.policy, ctx.trace);
+    return { facts, oneTime: jwtOneTimeKey(token, facts, this.policy.skewSeconds) };
   }
 }
