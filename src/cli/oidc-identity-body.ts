@@ -5,21 +5,11 @@
 import { readFile } from 'node:fs/promises';
 import { CliError } from './cli-error.js';
 import type { CommandInput } from './command-input.js';
+import type { ClaimMatchRule } from '../trust/trust-rule.js';
 import { escapeRe2 } from './identity-body.js';
 
-/** A claimMatch or static rule in the API's camelCase. */
-export interface OidcRule {
-  issuer?: string;
-  issuerPattern?: string;
-  subject?: string;
-  subjectPattern?: string;
-  audience?: string;
-  audiencePattern?: string;
-  claims?: Record<string, string>;
-  claimPatterns?: Record<string, string>;
-  issuerKeys?: unknown;
-  expiration?: string;
-}
+/** A claimMatch or static rule in the API's camelCase (the server's own rule shape). */
+export type OidcRule = ClaimMatchRule & { issuerKeys?: unknown; expiration?: string };
 
 export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
 export const GITLAB_ISSUER = 'https://gitlab.com';

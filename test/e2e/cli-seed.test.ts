@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { builtBinary } from '../cli/support/cli-binary.js';
+import { machine as newMachine, ok, sh } from '../support/shell-machine.js';
 
 const ACCOUNT = '123456789012'; // the dev emulator's principal (src/server/dev-extension.ts)
 const ID_JSON = {
@@ -21,49 +22,6 @@ const ID_JSON = {
 };
 const HEADLESS = 'Using "headless" auth mode as set in configuration. To disable: latchkey config unset auth.mode\n';
 
-interface Machine {
-  home: string;
-  env: Record<string, string>;
-}
-
-/** A machine of its own: HOME and XDG dirs, `latchkey` on PATH, no AWS setup of the caller's. */
-function machine(extra: Record<string, string> = {}): Machine {
-  const home = mkdtempSync(join(tmpdir(), 'latchkey-seed-'));
-  const bin = join(home, 'bin');
-  spawnSync('mkdir', ['-p', bin]);
-  writeFileSync(join(bin, 'latchkey'), `#!/bin/sh\nexec "${process.execPath}" "${builtBinary()}" "$@"\n`, { mode: 0o755 });
-  return {
-    home,
-    env: {
-      PATH: `${bin}:/usr/local/bin:/usr/bin:/bin`,
-      HOME: home,
-      XDG_CONFIG_HOME: join(home, 'config'),
-      XDG_CACHE_HOME: join(home, 'cache'),
-      AWS_CONFIG_FILE: join(home, 'no-aws-config'),
-      AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-aws-credentials'),
-      NO_PROXY: '*',
-      ...extra,
-    },
-  };
-}
-
-/** Runs a bash script (set -euo pipefail) on a machine; resolves with its output. */
-function sh(m: Machine, script: string, env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn('bash', ['-c', `set -euo pipefail\ncd "$HOME"\n${script}`], { env: { ...m.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.stdin.end();
-    child.on('close', (status) => done({ status, stdout, stderr }));
-  });
-}
-
-function ok(r: { status: number | null; stdout: string; stderr: string }, what: string): string {
-  assert.equal(r.status, 0, `${what} failed:\n${r.stderr}`);
-  return r.stdout;
-}
 
 describe('the seed, with latchkey for chainctl, against latchkey serve --dev', () => {
   let server: ChildProcess;
@@ -71,8 +29,8 @@ describe('the seed, with latchkey for chainctl, against latchkey serve --dev', (
   let emulator = '';
   let identity = '';
   let parent = '';
-  const laptop = machine();
-  const ec2 = machine();
+  const laptop = newMachine('seed');
+  const ec2 = newMachine('seed');
 
   before(async () => {
     const data = mkdtempSync(join(tmpdir(), 'latchkey-seed-server-'));
@@ -166,7 +124,7 @@ latchkey auth login  --identity-token $TOK --identity "$CHAINGUARD_IDENTITY"
   });
 
   it('one command instead of the pipeline: credentials from IMDSv2', async () => {
-    const m = machine({ LATCHKEY_PLATFORM_API: api, AWS_EC2_METADATA_SERVICE_ENDPOINT: emulator });
+    const m = newMachine('seed', { LATCHKEY_PLATFORM_API: api, AWS_EC2_METADATA_SERVICE_ENDPOINT: emulator });
     const r = await sh(m, `latchkey auth login --identity ${identity} --identity-provider aws`);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, `Successfully exchanged token.\nValid! Id: ${identity}\n`);
@@ -181,7 +139,7 @@ latchkey auth login  --identity-token $TOK --identity "$CHAINGUARD_IDENTITY"
 
   it('one command instead of the pipeline: credentials from environment variables', async () => {
     const emu = new URL(emulator).host;
-    const m = machine({ LATCHKEY_PLATFORM_API: api, AWS_EC2_METADATA_DISABLED: 'true' });
+    const m = newMachine('seed', { LATCHKEY_PLATFORM_API: api, AWS_EC2_METADATA_DISABLED: 'true' });
     const r = await sh(m, `
 TOKEN=$(curl -s -X PUT "http://${emu}/latest/api/token" -H "X-aws-ec2-metadata-token-ttl-seconds: 60")
 ROLE=$(curl -s -H "X-aws-ec2-metadata-token: $TOKEN" http://${emu}/latest/meta-data/iam/security-credentials/)
@@ -191,14 +149,14 @@ latchkey auth login --identity ${identity} --identity-provider aws
 `);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, `Successfully exchanged token.\nValid! Id: ${identity}\n`);
-    const none = await sh(machine({ LATCHKEY_PLATFORM_API: api, AWS_EC2_METADATA_DISABLED: 'true' }),
+    const none = await sh(newMachine('seed', { LATCHKEY_PLATFORM_API: api, AWS_EC2_METADATA_DISABLED: 'true' }),
       `latchkey auth login --identity ${identity} --identity-provider aws`);
     assert.equal(none.status, 1);
     assert.match(none.stderr, /^latchkey: cannot find AWS credentials: .*: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/);
   });
 
   it('a person\'s login refreshes, then logout revokes it and forgets it', async () => {
-    const m = machine({ LATCHKEY_PLATFORM_API: api });
+    const m = newMachine('seed', { LATCHKEY_PLATFORM_API: api });
     ok(await sh(m, 'latchkey auth login'), 'login');
     // A refresh margin longer than the token's life: every `auth token` renews it.
     const before = ok(await sh(m, 'latchkey auth token'), 'token');

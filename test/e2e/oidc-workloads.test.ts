@@ -4,51 +4,16 @@
 // a Kubernetes-shaped projected token file that rotates, and a static identity with no network.
 
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { decodeJwt } from 'jose';
 import { builtBinary } from '../cli/support/cli-binary.js';
+import { machine as newMachine, ok, sh } from '../support/shell-machine.js';
 import { githubClaims, startTestIssuer, type TestIssuer } from '../support/oidc-issuer.js';
 
-interface Machine {
-  home: string;
-  env: Record<string, string>;
-}
-
-function machine(extra: Record<string, string> = {}): Machine {
-  const home = mkdtempSync(join(tmpdir(), 'latchkey-oidc-'));
-  const bin = join(home, 'bin');
-  spawnSync('mkdir', ['-p', bin]);
-  writeFileSync(join(bin, 'latchkey'), `#!/bin/sh\nexec "${process.execPath}" "${builtBinary()}" "$@"\n`, { mode: 0o755 });
-  return {
-    home,
-    env: {
-      PATH: `${bin}:/usr/local/bin:/usr/bin:/bin`, HOME: home,
-      XDG_CONFIG_HOME: join(home, 'config'), XDG_CACHE_HOME: join(home, 'cache'), NO_PROXY: '*', ...extra,
-    },
-  };
-}
-
-/** Runs a bash script on a machine (asynchronously: the issuers answer from this process). */
-function sh(m: Machine, script: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn('bash', ['-c', `set -euo pipefail\ncd "$HOME"\n${script}`], { env: m.env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.stdin.end();
-    child.on('close', (status) => done({ status, stdout, stderr }));
-  });
-}
-
-function ok(r: { status: number | null; stdout: string; stderr: string }, what: string): string {
-  assert.equal(r.status, 0, `${what} failed:\n${r.stderr}`);
-  return r.stdout;
-}
 
 function refused(r: { status: number | null; stdout: string; stderr: string }, code: string, what: string): void {
   assert.notEqual(r.status, 0, `${what} should be refused:\n${r.stdout}`);
@@ -61,7 +26,7 @@ describe('OpenID Connect workloads through the binary, against latchkey serve --
   let parent = '';
   let github: TestIssuer;
   let k8s: TestIssuer;
-  const laptop = machine();
+  const laptop = newMachine('oidc');
 
   before(async () => {
     github = await startTestIssuer();
@@ -111,7 +76,7 @@ describe('OpenID Connect workloads through the binary, against latchkey serve --
     const awsOnly = ok(await sh(laptop, `latchkey iam identities list --relationship aws -o json | jq -r '.. | objects | .id? // empty'`), 'list --relationship aws');
     assert.ok(!awsOnly.includes(id), awsOnly);
 
-    const ci = machine({ ACTIONS_ID_TOKEN_REQUEST_URL: github.actions.url, ACTIONS_ID_TOKEN_REQUEST_TOKEN: github.actions.token });
+    const ci = newMachine('oidc', { ACTIONS_ID_TOKEN_REQUEST_URL: github.actions.url, ACTIONS_ID_TOKEN_REQUEST_TOKEN: github.actions.token });
     ok(await sh(ci, `latchkey config set platform.api ${api}`), 'config on CI');
     const login = async (extra = '') => sh(ci, `latchkey auth login --identity ${id} --identity-provider github-actions ${extra}`);
 
@@ -135,7 +100,7 @@ describe('OpenID Connect workloads through the binary, against latchkey serve --
   it('Kubernetes: the right service account is accepted, again after the kubelet rotates the token file', async () => {
     const sa = 'system:serviceaccount:ci:builder';
     const id = await createAndBind(`latchkey iam id create builder --identity-issuer ${k8s.url} --subject ${sa}`);
-    const pod = machine();
+    const pod = newMachine('oidc');
     const path = join(pod.home, 'token');
     ok(await sh(pod, `latchkey config set platform.api ${api}\nlatchkey config set auth.refresh-margin 3600`), 'config in the pod');
     const k8sToken = (sub = sa) => k8s.sign({ sub, aud: api, 'kubernetes.io': { namespace: 'ci', serviceaccount: { name: 'builder' } } });
@@ -189,7 +154,7 @@ describe('OpenID Connect workloads through the binary, against latchkey serve --
     const id = await createAndBind(`latchkey iam id create kind-ci --identity-issuer ${issuer} --subject system:serviceaccount:kind:ci --issuer-keys jwks.json --expiration ${new Date(expiresAt).toISOString()}`);
     const described = JSON.parse(ok(await sh(laptop, `latchkey iam identities describe ${id} -o json`), 'describe'));
     assert.equal(described.static.issuer, issuer);
-    const pod = machine();
+    const pod = newMachine('oidc');
     ok(await sh(pod, `latchkey config set platform.api ${api}`), 'config');
     const tokenFile = join(pod.home, 'token');
     const requestsBefore = k8s.requests.length;
