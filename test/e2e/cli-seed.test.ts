@@ -3,13 +3,11 @@
 // STS and IMDSv2), driven by bash with the seed's own command lines, jq and curl included.
 
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { builtBinary } from '../cli/support/cli-binary.js';
-import { machine as newMachine, ok, sh } from '../support/shell-machine.js';
+import { machine as newMachine, ok, sh, startDevServer } from '../support/shell-machine.js';
 
 const ACCOUNT = '123456789012'; // the dev emulator's principal (src/server/dev-extension.ts)
 const ID_JSON = {
@@ -33,26 +31,7 @@ describe('the seed, with latchkey for chainctl, against latchkey serve --dev', (
   const ec2 = newMachine('seed');
 
   before(async () => {
-    const data = mkdtempSync(join(tmpdir(), 'latchkey-seed-server-'));
-    server = spawn(process.execPath, [builtBinary(), 'serve', '--dev', '--port', '0'], {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: data, XDG_DATA_HOME: data },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let banner = '';
-    await new Promise<void>((ready, fail) => {
-      const timer = setTimeout(() => fail(new Error(`latchkey serve --dev did not start:\n${banner}`)), 60_000);
-      server.stderr!.on('data', (d: Buffer) => {
-        banner += d.toString();
-        const a = /dev server at (http:\/\/[\d.:]+)/.exec(banner);
-        const e = /AWS emulator at (http:\/\/[\d.:]+)/.exec(banner);
-        if (a && e) {
-          [api, emulator] = [a[1]!, e[1]!];
-          clearTimeout(timer);
-          ready();
-        }
-      });
-      server.on('exit', (code) => fail(new Error(`latchkey serve --dev exited (${code}):\n${banner}`)));
-    });
+    ({ child: server, api, emulator } = await startDevServer('seed'));
     for (const m of [laptop, ec2]) ok(await sh(m, `latchkey config set platform.api ${api}`), 'config set');
     writeFileSync(join(laptop.home, 'id.json'), JSON.stringify(ID_JSON, null, 3));
   });

@@ -4,14 +4,12 @@
 // a Kubernetes-shaped projected token file that rotates, and a static identity with no network.
 
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import type { ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { decodeJwt } from 'jose';
-import { builtBinary } from '../cli/support/cli-binary.js';
-import { machine as newMachine, ok, sh } from '../support/shell-machine.js';
+import { machine as newMachine, ok, sh, startDevServer } from '../support/shell-machine.js';
 import { githubClaims, startTestIssuer, type TestIssuer } from '../support/oidc-issuer.js';
 
 
@@ -31,25 +29,7 @@ describe('OpenID Connect workloads through the binary, against latchkey serve --
   before(async () => {
     github = await startTestIssuer();
     k8s = await startTestIssuer({ path: '/k8s' });
-    const data = mkdtempSync(join(tmpdir(), 'latchkey-oidc-server-'));
-    server = spawn(process.execPath, [builtBinary(), 'serve', '--dev', '--port', '0'], {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: data, XDG_DATA_HOME: data },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let banner = '';
-    await new Promise<void>((ready, fail) => {
-      const timer = setTimeout(() => fail(new Error(`latchkey serve --dev did not start:\n${banner}`)), 60_000);
-      server.stderr!.on('data', (d: Buffer) => {
-        banner += d.toString();
-        const a = /dev server at (http:\/\/[\d.:]+)/.exec(banner);
-        if (a && !api) {
-          api = a[1]!;
-          clearTimeout(timer);
-          ready();
-        }
-      });
-      server.on('exit', (code) => fail(new Error(`latchkey serve --dev exited (${code}):\n${banner}`)));
-    });
+    ({ child: server, api } = await startDevServer('oidc'));
     ok(await sh(laptop, `latchkey config set platform.api ${api}\nlatchkey auth login`), 'login on the laptop');
     parent = ok(await sh(laptop, "latchkey iam org ls -o json | jq -r '.items[0].id'"), 'find the org').trim();
   });

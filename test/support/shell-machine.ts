@@ -3,7 +3,7 @@
 // on it asynchronously (servers and issuers the tests start answer from this very process).
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,4 +57,34 @@ export function sh(m: Machine, script: string, env: Record<string, string> = {})
 export function ok(r: ShellResult, what: string): string {
   assert.equal(r.status, 0, `${what} failed:\n${r.stderr}`);
   return r.stdout;
+}
+
+export interface DevServer {
+  child: ChildProcess;
+  /** The API's URL and the AWS emulator's, as the banner printed them. */
+  api: string;
+  emulator: string;
+}
+
+/** Starts the built `latchkey serve --dev --port 0` in a data dir of its own; resolves once its banner names both addresses. */
+export function startDevServer(prefix: string): Promise<DevServer> {
+  const data = mkdtempSync(join(tmpdir(), `latchkey-${prefix}-server-`));
+  const child = spawn(process.execPath, [builtBinary(), 'serve', '--dev', '--port', '0'], {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: data, XDG_DATA_HOME: data },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let banner = '';
+  return new Promise((ready, fail) => {
+    const timer = setTimeout(() => fail(new Error(`latchkey serve --dev did not start:\n${banner}`)), 60_000);
+    child.stderr!.on('data', (d: Buffer) => {
+      banner += d.toString();
+      const a = /dev server at (http:\/\/[\d.:]+)/.exec(banner);
+      const e = /AWS emulator at (http:\/\/[\d.:]+)/.exec(banner);
+      if (a && e) {
+        clearTimeout(timer);
+        ready({ child, api: a[1]!, emulator: e[1]! });
+      }
+    });
+    child.on('exit', (code) => fail(new Error(`latchkey serve --dev exited (${code}):\n${banner}`)));
+  });
 }
